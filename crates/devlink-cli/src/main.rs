@@ -1,0 +1,3 @@
+//! `dlctl`: devlink from the command line.
+
+fn main() {}

@@ -1,0 +1,9 @@
+//! Typed devlink message bodies, one file per object (mirroring `net/devlink/*.c`).
+
+pub mod body;
+pub mod dev;
+pub mod handle;
+
+pub use body::*;
+pub use dev::*;
+pub use handle::*;

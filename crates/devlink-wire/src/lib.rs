@@ -1,0 +1,12 @@
+//! `devlink-wire`: the devlink generic-netlink protocol as bytes and as typed values.
+//!
+//! No I/O: everything here turns bytes into values and values into bytes, and never
+//! panics on input. Layers, bottom up:
+//! - [`nl`]: netlink framing shared by all families — headers, attribute TLVs, ACKs,
+//!   `NLMSG_DONE` with extended ACK.
+//! - [`spec`]: the tables generated from the kernel's uapi header and YNL spec — command
+//!   and attribute numbers, wire types and widths, nesting, enums.
+
+pub mod nl;
+pub mod spec;
+pub mod devlink;
