@@ -1,0 +1,3 @@
+//! Project automation behind `cargo xtask`. Only `gen-tables` for now.
+
+pub mod tables;
