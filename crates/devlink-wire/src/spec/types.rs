@@ -17,6 +17,8 @@ pub enum AttrKind {
     U64,
     /// `NLA_S32`.
     S32,
+    /// `NLA_S64`.
+    S64,
     /// `NLA_UINT`: 4 bytes if the value fits, else 8.
     Uint,
     /// `NLA_NUL_STRING` / `NLA_STRING`: text, always NUL-terminated in kernel output.
