@@ -8,5 +8,6 @@
 //!   and attribute numbers, wire types and widths, nesting, enums.
 
 pub mod nl;
+pub mod ctrl;
 pub mod spec;
 pub mod devlink;
