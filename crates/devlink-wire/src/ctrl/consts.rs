@@ -55,6 +55,8 @@ pub(crate) const CTRL_ATTR_POLICY_DO: u16 = 1;
 /// `CTRL_ATTR_POLICY_DUMP` (u32).
 pub(crate) const CTRL_ATTR_POLICY_DUMP: u16 = 2;
 
+/// `GENL_ADMIN_PERM`.
+pub(crate) const GENL_ADMIN_PERM: u32 = 0x01;
 /// `GENL_CMD_CAP_DO`.
 pub(crate) const GENL_CMD_CAP_DO: u32 = 0x02;
 /// `GENL_CMD_CAP_DUMP`.

@@ -5,12 +5,15 @@
 
 mod attrs;
 mod consts;
+mod devlink_family;
+mod devlink_policy;
 mod family;
 mod message;
 mod policy;
 mod policy_dump;
 
 pub use consts::attr_kernel_name;
+pub use devlink_family::*;
 pub use family::*;
 pub use message::*;
 pub use policy::*;
