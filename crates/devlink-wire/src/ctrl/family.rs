@@ -15,7 +15,11 @@ use super::consts::{
 
 /// A `CTRL_CMD_GETFAMILY` request: look a family up by id (iproute2 monitor) or by name
 /// (iproute2, pyroute2). With neither, as a dump (`NLM_F_DUMP`), it asks for every family
-/// (YNL); as a do the kernel answers `EINVAL`.
+/// (YNL); as a do the kernel answers `EINVAL`. With both, the kernel's answer is the
+/// name's (`ctrl_getfamily` looks the name up last); an unknown one is `ENOENT`. The
+/// kernel validates liberally here (`GENL_DONT_VALIDATE_STRICT`): it accepts an
+/// over-wide `FAMILY_ID` with a warning, which this codec rejects, and it refuses names
+/// longer than 15 bytes (`GENL_NAMSIZ` − 1), which this codec accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetFamily {
     /// `CTRL_ATTR_FAMILY_ID` (u16).
