@@ -372,6 +372,18 @@ mod tests {
                 PolicyAttr::Type(NL_ATTR_TYPE_U8)
             ]
         );
+        // Phase 2 runs by policy index, then attribute type, whatever the table order
+        // (PORT_NEW lists PCI_SF_NUMBER 164 before CONTROLLER_NUMBER 150, RELOAD lists
+        // NETNS_PID 139 before NETNS_FD 138).
+        let keys: Vec<(u16, u16)> = bodies
+            .iter()
+            .filter_map(|b| match b {
+                CtrlBody::Policy(p) => Some((p.policy_idx, p.attr_type)),
+                _ => None,
+            })
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        assert!(keys.contains(&(6, Attr::PortControllerNumber as u16)));
         // The reject-all policy takes index 1 and describes nothing.
         assert!(
             !bodies

@@ -9,6 +9,7 @@ mod devlink_family;
 mod devlink_policy;
 mod family;
 mod message;
+mod nlctrl_family;
 mod policy;
 mod policy_dump;
 
@@ -16,5 +17,6 @@ pub use consts::attr_kernel_name;
 pub use devlink_family::*;
 pub use family::*;
 pub use message::*;
+pub use nlctrl_family::*;
 pub use policy::*;
 pub use policy_dump::*;

@@ -371,43 +371,9 @@ pub fn policy_dump_op(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ctrl::consts::{CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, CTRL_ATTR_OP};
-    use crate::ctrl::consts::{CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY, NL_ATTR_TYPE_UINT};
+    use crate::ctrl::consts::NL_ATTR_TYPE_UINT;
+    use crate::ctrl::nlctrl_family::NLCTRL_OPS;
     use crate::ctrl::policy::tests::{OP_POLICY, POLICY};
-
-    /// nlctrl itself (`genl_ctrl_ops` in `net/netlink/genetlink.c`): GETFAMILY do and dump
-    /// share `ctrl_policy_family`; GETPOLICY is dump-only with `ctrl_policy_policy`.
-    static CTRL_POLICY_FAMILY: PolicyTable = PolicyTable {
-        name: "ctrl_policy_family",
-        maxattr: CTRL_ATTR_FAMILY_NAME,
-        attrs: &[
-            (CTRL_ATTR_FAMILY_ID, AttrPolicy::U16_ANY),
-            (CTRL_ATTR_FAMILY_NAME, AttrPolicy::NulString { max_len: 15 }),
-        ],
-    };
-    static CTRL_POLICY_POLICY: PolicyTable = PolicyTable {
-        name: "ctrl_policy_policy",
-        maxattr: CTRL_ATTR_OP,
-        attrs: &[
-            (CTRL_ATTR_OP, AttrPolicy::U32),
-            (CTRL_ATTR_FAMILY_ID, AttrPolicy::U16_ANY),
-            (CTRL_ATTR_FAMILY_NAME, AttrPolicy::NulString { max_len: 15 }),
-        ],
-    };
-    static NLCTRL_OPS: [OpSpec; 2] = [
-        OpSpec {
-            cmd: CTRL_CMD_GETFAMILY,
-            perm: 0,
-            doit: OpHalf::Policy(&CTRL_POLICY_FAMILY),
-            dumpit: OpHalf::Policy(&CTRL_POLICY_FAMILY),
-        },
-        OpSpec {
-            cmd: CTRL_CMD_GETPOLICY,
-            perm: 0,
-            doit: OpHalf::Absent,
-            dumpit: OpHalf::Policy(&CTRL_POLICY_POLICY),
-        },
-    ];
 
     fn bodies(msgs: Vec<CtrlMessage>) -> Vec<CtrlBody> {
         msgs.into_iter().map(|m| m.body).collect()
