@@ -7,6 +7,10 @@
 //! - [`spec`]: the tables generated from the kernel's uapi header and YNL spec — command
 //!   and attribute numbers, wire types and widths, nesting, enums.
 
-pub mod nl;
-pub mod spec;
+pub mod ctrl;
 pub mod devlink;
+pub mod message;
+pub mod nl;
+pub mod pcap;
+pub mod spec;
+pub mod tree;

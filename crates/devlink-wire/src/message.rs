@@ -1,0 +1,412 @@
+//! Whole netlink messages, typed: control messages, the controller family and the devlink
+//! family, each devlink command mapped to its body by direction (request or
+//! reply/notification).
+
+use crate::devlink::*;
+use crate::nl::{
+    AttrIter, DoneMsg, EmitError, Emitter, ErrorMsg, GENL_HDRLEN, GENL_ID_CTRL, GenlHeader,
+    NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NlError, NlmsgHeader,
+    RawMessage,
+};
+use crate::spec::{Attr, Cmd, Space};
+use crate::tree::{self, Node, TreeCtx};
+
+/// Family ids needed to tell devlink messages from others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Families {
+    /// The devlink family's dynamic id, once known.
+    pub devlink: Option<u16>,
+}
+
+impl Families {
+    /// Learn the devlink family id from a controller `CTRL_CMD_NEWFAMILY` reply for
+    /// "devlink" (`CTRL_ATTR_FAMILY_NAME` = 2, `CTRL_ATTR_FAMILY_ID` = 1); other messages
+    /// leave it unchanged.
+    pub fn learn(&mut self, raw: &RawMessage<'_>) {
+        const CTRL_CMD_NEWFAMILY: u8 = 1;
+        if raw.header.ty != GENL_ID_CTRL || raw.header.is_request() {
+            return;
+        }
+        let p = raw.payload();
+        if GenlHeader::parse(p).map(|g| g.cmd) != Ok(CTRL_CMD_NEWFAMILY) {
+            return;
+        }
+        let (mut name, mut id) = (None, None);
+        for a in AttrIter::new(p.get(GENL_HDRLEN..).unwrap_or_default()).flatten() {
+            match a.kind() {
+                1 => id = a.u16().ok(),
+                2 => name = a.str().ok(),
+                _ => {}
+            }
+        }
+        if let (Some(crate::spec::DEVLINK_GENL_NAME), Some(id)) = (name, id) {
+            self.devlink = Some(id);
+        }
+    }
+}
+
+/// A netlink message with a typed payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The header; `len` is recomputed by [`Message::encode`].
+    pub header: NlmsgHeader,
+    /// What it carries.
+    pub payload: Payload,
+    /// Non-zero bytes found in attribute alignment padding, as `(offset, byte)`.
+    /// The kernel ignores padding, but libmnl (iproute2) leaves stale bytes there in
+    /// requests; keeping them lets captured messages re-encode byte for byte. Empty for
+    /// messages built here, whose padding is zero as in the kernel's.
+    pub padding: Vec<(usize, u8)>,
+}
+
+/// The payload of a [`Message`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    /// `NLMSG_NOOP`, payload kept.
+    Noop(Vec<u8>),
+    /// `NLMSG_ERROR`: error or ACK.
+    Error(ErrorMsg),
+    /// `NLMSG_DONE`.
+    Done(DoneMsg),
+    /// `NLMSG_OVERRUN`, payload kept.
+    Overrun(Vec<u8>),
+    /// The generic netlink controller (schema-driven until its typed model lands).
+    Ctrl {
+        /// `cmd`, `version`, `reserved` as sent.
+        genl: GenlHeader,
+        /// The attributes.
+        attrs: Vec<Node>,
+    },
+    /// The devlink family.
+    Devlink(DevlinkMessage),
+    /// Another family or protocol, payload kept.
+    Other(Vec<u8>),
+}
+
+/// A devlink message: its generic netlink header and typed body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DevlinkMessage {
+    /// `cmd`, `version`, `reserved` as sent.
+    pub genl: GenlHeader,
+    /// The attributes.
+    pub body: DevlinkBody,
+}
+
+/// Why a message did not decode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The bytes are not a netlink message.
+    #[error(transparent)]
+    Framing(#[from] NlError),
+    /// A devlink command number the tables do not know.
+    #[error("unknown devlink command {0}")]
+    UnknownCommand(u8),
+    /// A devlink command that is not a request (a reply or notification number).
+    #[error("{} is not a request command", .0.kernel_name())]
+    NotARequest(Cmd),
+    /// A devlink command the kernel never sends as a reply or notification.
+    #[error("{} is never sent by the kernel", .0.kernel_name())]
+    NotAReply(Cmd),
+    /// An attribute problem in a devlink body.
+    #[error("{}: {error}", .cmd.kernel_name())]
+    Devlink {
+        /// The command.
+        cmd: Cmd,
+        /// The attribute and what is wrong.
+        error: AttrError,
+    },
+    /// An attribute problem in a controller message.
+    #[error("nlctrl command {cmd}: {error}")]
+    Ctrl {
+        /// The controller command.
+        cmd: u8,
+        /// The attribute and what is wrong.
+        error: AttrError,
+    },
+}
+
+macro_rules! bodies {
+    ($($t:ident),* $(,)?) => {
+        /// Every devlink body shape, named after its type.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum DevlinkBody {
+            $($t($t),)*
+            /// A body this crate has no typed model for yet: the schema-driven tree.
+            Generic(Vec<Node>),
+        }
+
+        impl DevlinkBody {
+            /// Append the attributes.
+            pub fn encode(&self, e: &mut Emitter<'_>) {
+                match self {
+                    $(Self::$t(b) => b.encode(e),)*
+                    Self::Generic(nodes) => tree::encode(nodes, e),
+                }
+            }
+        }
+
+        $(impl From<$t> for DevlinkBody {
+            fn from(b: $t) -> Self { Self::$t(b) }
+        })*
+    };
+}
+
+bodies! {
+    Dev, DevReq,
+}
+
+/// The schema-driven tree, for commands whose typed body is not written yet.
+fn generic(attrs: AttrIter<'_>, c: Cmd, request: bool) -> DevlinkBody {
+    let ctx = TreeCtx {
+        space: Space::Devlink,
+        selftest_results: c == Cmd::SelftestsRun && !request,
+    };
+    DevlinkBody::Generic(tree::decode(attrs, ctx))
+}
+
+fn body<T: Body + Into<DevlinkBody>>(
+    attrs: AttrIter<'_>,
+    ctx: DecodeCtx,
+) -> Result<DevlinkBody, AttrError> {
+    T::decode(attrs, ctx).map(Into::into)
+}
+
+/// True if the stream has a top-level `PORT_INDEX` (6.1-era port dump replies use `NEW`).
+fn has_port_index(attrs: &AttrIter<'_>) -> bool {
+    attrs
+        .clone()
+        .flatten()
+        .any(|a| a.kind() == Attr::PortIndex as u16)
+}
+
+impl DevlinkBody {
+    /// Decode the body of devlink command `cmd`; `request` is `NLM_F_REQUEST`.
+    pub fn decode(
+        cmd: u8,
+        request: bool,
+        attrs: AttrIter<'_>,
+        ctx: DecodeCtx,
+    ) -> Result<Self, DecodeError> {
+        let c = Cmd::from_repr(cmd).ok_or(DecodeError::UnknownCommand(cmd))?;
+        let r = if request {
+            Self::decode_request(c, attrs, ctx)?
+        } else {
+            Self::decode_reply(c, attrs, ctx)?
+        };
+        r.map_err(|error| DecodeError::Devlink { cmd: c, error })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn decode_request(
+        c: Cmd,
+        a: AttrIter<'_>,
+        x: DecodeCtx,
+    ) -> Result<Result<Self, AttrError>, DecodeError> {
+        use Cmd as C;
+        Ok(match c {
+            C::Get
+            | C::EswitchGet
+            | C::DpipeHeadersGet
+            | C::ResourceDump
+            | C::InfoGet
+            | C::SelftestsGet => body::<DevReq>(a, x),
+            C::Unspec
+            | C::Set
+            | C::New
+            | C::Del
+            | C::SbSet
+            | C::SbNew
+            | C::SbDel
+            | C::SbPoolNew
+            | C::SbPoolDel
+            | C::SbPortPoolNew
+            | C::SbPortPoolDel
+            | C::SbTcPoolBindNew
+            | C::SbTcPoolBindDel
+            | C::ParamNew
+            | C::ParamDel
+            | C::RegionSet
+            | C::PortParamNew
+            | C::PortParamDel
+            | C::FlashUpdateEnd
+            | C::FlashUpdateStatus
+            | C::TrapNew
+            | C::TrapDel
+            | C::TrapGroupNew
+            | C::TrapGroupDel
+            | C::TrapPolicerNew
+            | C::TrapPolicerDel
+            | C::LinecardNew
+            | C::LinecardDel => return Err(DecodeError::NotARequest(c)),
+            _ => Ok(generic(a, c, true)),
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn decode_reply(
+        c: Cmd,
+        a: AttrIter<'_>,
+        x: DecodeCtx,
+    ) -> Result<Result<Self, AttrError>, DecodeError> {
+        use Cmd as C;
+        Ok(match c {
+            C::New if has_port_index(&a) => Ok(generic(a, c, false)),
+            C::New | C::Del => body::<Dev>(a, x),
+            C::Unspec
+            | C::Get
+            | C::Set
+            | C::PortGet
+            | C::PortSet
+            | C::PortSplit
+            | C::PortUnsplit
+            | C::SbGet
+            | C::SbSet
+            | C::SbPoolGet
+            | C::SbPoolSet
+            | C::SbPortPoolGet
+            | C::SbPortPoolSet
+            | C::SbTcPoolBindGet
+            | C::SbTcPoolBindSet
+            | C::SbOccSnapshot
+            | C::SbOccMaxClear
+            | C::EswitchSet
+            | C::DpipeTableCountersSet
+            | C::ResourceSet
+            | C::ParamSet
+            | C::RegionSet
+            | C::PortParamSet
+            | C::HealthReporterSet
+            | C::HealthReporterDumpClear
+            | C::TrapGet
+            | C::TrapSet
+            | C::TrapGroupGet
+            | C::TrapGroupSet
+            | C::TrapPolicerGet
+            | C::TrapPolicerSet
+            | C::HealthReporterTest
+            | C::RateGet
+            | C::RateSet
+            | C::LinecardGet
+            | C::LinecardSet
+            | C::NotifyFilterSet => return Err(DecodeError::NotAReply(c)),
+            _ => Ok(generic(a, c, false)),
+        })
+    }
+}
+
+impl Message {
+    /// Decode one message of protocol `NETLINK_GENERIC`.
+    pub fn decode(raw: &RawMessage<'_>, families: Families) -> Result<Self, DecodeError> {
+        let h = raw.header;
+        let p = raw.payload();
+        let payload = match h.ty {
+            NLMSG_NOOP => Payload::Noop(p.to_vec()),
+            NLMSG_ERROR => Payload::Error(ErrorMsg::parse(p, h.flags)?),
+            NLMSG_DONE => Payload::Done(DoneMsg::parse(p, h.flags)?),
+            NLMSG_OVERRUN => Payload::Overrun(p.to_vec()),
+            GENL_ID_CTRL => {
+                let genl = GenlHeader::parse(p)?;
+                let attrs = AttrIter::with_base(
+                    p.get(GENL_HDRLEN..).unwrap_or_default(),
+                    NLMSG_HDRLEN + GENL_HDRLEN,
+                );
+                let attrs = tree::decode(
+                    attrs,
+                    TreeCtx {
+                        space: Space::Ctrl,
+                        selftest_results: false,
+                    },
+                );
+                Payload::Ctrl { genl, attrs }
+            }
+            ty if Some(ty) == families.devlink => {
+                let genl = GenlHeader::parse(p)?;
+                let attrs = AttrIter::with_base(
+                    p.get(GENL_HDRLEN..).unwrap_or_default(),
+                    NLMSG_HDRLEN + GENL_HDRLEN,
+                );
+                let ctx = DecodeCtx { dump: h.is_dump() };
+                let body = DevlinkBody::decode(genl.cmd, h.is_request(), attrs, ctx)?;
+                Payload::Devlink(DevlinkMessage { genl, body })
+            }
+            _ => Payload::Other(p.to_vec()),
+        };
+        let padding = match &payload {
+            Payload::Ctrl { .. } | Payload::Devlink(_) => {
+                let space = if h.ty == GENL_ID_CTRL {
+                    Space::Ctrl
+                } else {
+                    Space::Devlink
+                };
+                let start = NLMSG_HDRLEN + GENL_HDRLEN;
+                let mut found = Vec::new();
+                nonzero_padding(raw.bytes, start, raw.bytes.len(), space, &mut found);
+                found
+            }
+            _ => Vec::new(),
+        };
+        Ok(Self {
+            header: h,
+            payload,
+            padding,
+        })
+    }
+
+    /// Encode, with `nlmsg_len` computed.
+    pub fn encode(&self) -> Result<Vec<u8>, EmitError> {
+        let mut out = Vec::with_capacity(256);
+        self.header.emit(&mut out);
+        match &self.payload {
+            Payload::Noop(b) | Payload::Overrun(b) | Payload::Other(b) => out.extend_from_slice(b),
+            Payload::Error(e) => e.emit(&mut out)?,
+            Payload::Done(d) => d.emit(&mut out)?,
+            Payload::Ctrl { genl, attrs } => {
+                genl.emit(&mut out);
+                let mut e = Emitter::new(&mut out);
+                tree::encode(attrs, &mut e);
+                e.finish()?;
+            }
+            Payload::Devlink(m) => {
+                m.genl.emit(&mut out);
+                let mut e = Emitter::new(&mut out);
+                m.body.encode(&mut e);
+                e.finish()?;
+            }
+        }
+        for &(at, byte) in &self.padding {
+            if let Some(slot) = out.get_mut(at) {
+                *slot = byte;
+            }
+        }
+        let len = u32::try_from(out.len()).map_err(|_| EmitError::MessageTooLong(out.len()))?;
+        if let Some(slot) = out.get_mut(0..4) {
+            slot.copy_from_slice(&len.to_ne_bytes());
+        }
+        Ok(out)
+    }
+}
+
+/// Collect the non-zero padding bytes of the attribute stream `msg[start..end]`, descending
+/// into attributes the tables describe as nests (or that carry `NLA_F_NESTED`).
+fn nonzero_padding(msg: &[u8], start: usize, end: usize, space: Space, out: &mut Vec<(usize, u8)>) {
+    let stream = msg.get(start..end).unwrap_or_default();
+    for a in AttrIter::with_base(stream, start).flatten() {
+        let payload_end = a.offset() + crate::nl::NLA_HDRLEN + a.payload().len();
+        let padded_end = crate::nl::align(payload_end).min(end);
+        for at in payload_end..padded_end {
+            if let Some(&b) = msg.get(at).filter(|&&b| b != 0) {
+                out.push((at, b));
+            }
+        }
+        let inner = match crate::spec::attr_spec(space, a.kind()).map(|s| s.kind) {
+            Some(crate::spec::AttrKind::Nest(inner)) => Some(inner),
+            _ if a.nested_flag() => Some(space),
+            _ => None,
+        };
+        if let Some(inner) = inner {
+            let from = a.offset() + crate::nl::NLA_HDRLEN;
+            nonzero_padding(msg, from, payload_end, inner, out);
+        }
+    }
+}
