@@ -320,7 +320,6 @@ struct Row {
     kernel: String,
     comment: Option<String>,
     ynl_doc: Option<String>,
-    in_header: bool,
     base: Option<(Base, &'static str)>,
     space: Option<&'static str>,
     nested_flag: bool,
@@ -335,7 +334,6 @@ impl Row {
             kernel: kernel.to_owned(),
             comment: None,
             ynl_doc: None,
-            in_header: false,
             base: None,
             space: None,
             nested_flag: false,
@@ -391,7 +389,6 @@ impl<'a> Merger<'a> {
             {
                 let mut r = Row::new(name);
                 r.comment.clone_from(comment);
-                r.in_header = true;
                 if let Some(b) = comment.as_deref().and_then(Base::from_comment) {
                     r.base = Some((b, "the header comment"));
                 }
