@@ -3,7 +3,11 @@
 pub mod body;
 pub mod dev;
 pub mod handle;
+pub mod port;
+pub mod port_req;
 
 pub use body::*;
 pub use dev::*;
 pub use handle::*;
+pub use port::*;
+pub use port_req::*;
