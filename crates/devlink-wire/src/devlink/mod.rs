@@ -3,11 +3,13 @@
 pub mod body;
 pub mod dev;
 pub mod handle;
+pub mod param;
 pub mod port;
 pub mod port_req;
 
 pub use body::*;
 pub use dev::*;
 pub use handle::*;
+pub use param::*;
 pub use port::*;
 pub use port_req::*;
