@@ -6,6 +6,8 @@ pub mod handle;
 pub mod param;
 pub mod port;
 pub mod port_req;
+pub mod region;
+pub mod region_req;
 
 pub use body::*;
 pub use dev::*;
@@ -13,3 +15,5 @@ pub use handle::*;
 pub use param::*;
 pub use port::*;
 pub use port_req::*;
+pub use region::*;
+pub use region_req::*;
