@@ -3,6 +3,7 @@
 pub mod body;
 pub mod dev;
 pub mod handle;
+pub mod health;
 pub mod param;
 pub mod port;
 pub mod port_req;
@@ -12,6 +13,7 @@ pub mod region_req;
 pub use body::*;
 pub use dev::*;
 pub use handle::*;
+pub use health::*;
 pub use param::*;
 pub use port::*;
 pub use port_req::*;
