@@ -2,6 +2,7 @@
 
 pub mod body;
 pub mod dev;
+pub mod fmsg;
 pub mod handle;
 pub mod health;
 pub mod param;
@@ -12,6 +13,7 @@ pub mod region_req;
 
 pub use body::*;
 pub use dev::*;
+pub use fmsg::*;
 pub use handle::*;
 pub use health::*;
 pub use param::*;
