@@ -9,6 +9,7 @@ pub mod linecard;
 pub mod param;
 pub mod port;
 pub mod port_req;
+pub mod rate;
 pub mod region;
 pub mod region_req;
 
@@ -21,5 +22,6 @@ pub use linecard::*;
 pub use param::*;
 pub use port::*;
 pub use port_req::*;
+pub use rate::*;
 pub use region::*;
 pub use region_req::*;
