@@ -66,7 +66,7 @@ impl Body for RegionGetReq {
 
 /// `DEVLINK_CMD_REGION_NEW`: take a snapshot. Handle, optional `PORT_INDEX`,
 /// `REGION_NAME`*, optional `REGION_SNAPSHOT_ID` (without it the kernel picks the id and
-/// replies with a [`RegionEvent`]).
+/// replies with a [`RegionEvent`](super::region::RegionEvent)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionNewReq {
     /// `BUS_NAME`, `DEV_NAME`.
