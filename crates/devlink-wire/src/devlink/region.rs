@@ -299,6 +299,27 @@ mod tests {
     use crate::nl::PayloadError;
     use proptest::prelude::*;
 
+    /// Every distinct RegionEvent body in the 6.1 captures (`traces/kernel-6.1/*/netlink.pcap`).
+    const KERNEL_6_1_REGIONS: &[&str] = &[
+        "0e000100 6e657464 65767369 6d000000 10000200 6e657464 65767369 6d313000 0a005800 64756d6d
+         79000000 0c005900 00800000 00000000",
+        "0e000100 6e657464 65767369 6d000000 10000200 6e657464 65767369 6d313100 0a005800 64756d6d
+         79000000 0c005900 00800000 00000000",
+        "0e000100 6e657464 65767369 6d000000 10000200 6e657464 65767369 6d313200 0a005800 64756d6d
+         79000000 0c005900 00800000 00000000",
+        "0e000100 6e657464 65767369 6d000000 10000200 6e657464 65767369 6d313500 0a005800 64756d6d
+         79000000 0c005900 00800000 00000000",
+        "0e000100 6e657464 65767369 6d000000 10000200 6e657464 65767369 6d313400 0a005800 64756d6d
+         79000000 0c005900 00800000 00000000",
+    ];
+
+    #[test]
+    fn every_6_1_region_message_roundtrips() {
+        for body in KERNEL_6_1_REGIONS {
+            let _: RegionEvent = roundtrip(&hex(body));
+        }
+    }
+
     /// 6.1 capture `create_1port`: REGION_NEW for the region itself (size variant).
     #[test]
     fn kernel_6_1_region_new_roundtrips() {
