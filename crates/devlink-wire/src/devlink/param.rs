@@ -210,7 +210,8 @@ pub struct Param {
     pub generic: bool,
     /// `DEVLINK_ATTR_PARAM_TYPE`.
     pub ty: VarAttrType,
-    /// `DEVLINK_ATTR_PARAM_VALUES_LIST`: one entry per supported cmode, ascending.
+    /// `DEVLINK_ATTR_PARAM_VALUES_LIST`: one entry per supported cmode, ascending (other
+    /// attributes inside the list are not kept).
     pub values: Vec<ParamValueEntry>,
     /// Attributes inside `DEVLINK_ATTR_PARAM` not modelled here, re-emitted last in it.
     pub param_unknown: Vec<UnknownAttr>,

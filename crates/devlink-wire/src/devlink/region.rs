@@ -73,7 +73,8 @@ pub struct Region {
     /// `DEVLINK_ATTR_REGION_MAX_SNAPSHOTS` (u32).
     pub max_snapshots: u32,
     /// `DEVLINK_ATTR_REGION_SNAPSHOTS` → one `REGION_SNAPSHOT` {`REGION_SNAPSHOT_ID`} per
-    /// snapshot, in creation order. The nest is always sent, possibly empty.
+    /// snapshot, in creation order. The nest is always sent, possibly empty; other
+    /// attributes inside it are not kept.
     pub snapshots: Vec<u32>,
     /// Attributes not modelled here, re-emitted last.
     pub unknown: Vec<UnknownAttr>,
@@ -224,7 +225,7 @@ pub struct RegionRead {
     pub port_index: Option<u32>,
     /// `DEVLINK_ATTR_REGION_NAME`.
     pub name: String,
-    /// `DEVLINK_ATTR_REGION_CHUNKS`.
+    /// `DEVLINK_ATTR_REGION_CHUNKS` (other attributes inside it or a chunk are not kept).
     pub chunks: Vec<RegionChunk>,
     /// Attributes not modelled here, re-emitted last.
     pub unknown: Vec<UnknownAttr>,
