@@ -168,16 +168,20 @@ pub trait AttrExt<'a> {
 
 impl<'a> AttrExt<'a> for RawAttr<'a> {
     fn get_u8(&self) -> Result<u8, AttrError> {
-        self.u8().map_err(|e| AttrError::bad(Space::Devlink, self, e))
+        self.u8()
+            .map_err(|e| AttrError::bad(Space::Devlink, self, e))
     }
     fn get_u16(&self) -> Result<u16, AttrError> {
-        self.u16().map_err(|e| AttrError::bad(Space::Devlink, self, e))
+        self.u16()
+            .map_err(|e| AttrError::bad(Space::Devlink, self, e))
     }
     fn get_u32(&self) -> Result<u32, AttrError> {
-        self.u32().map_err(|e| AttrError::bad(Space::Devlink, self, e))
+        self.u32()
+            .map_err(|e| AttrError::bad(Space::Devlink, self, e))
     }
     fn get_u64(&self) -> Result<u64, AttrError> {
-        self.u64().map_err(|e| AttrError::bad(Space::Devlink, self, e))
+        self.u64()
+            .map_err(|e| AttrError::bad(Space::Devlink, self, e))
     }
     fn get_str(&self) -> Result<String, AttrError> {
         self.str()

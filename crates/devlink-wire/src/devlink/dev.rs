@@ -71,10 +71,7 @@ impl NestedHandle {
                 continue;
             }
             if Attr::from_repr(a.kind()) == Some(Attr::NetnsId) {
-                netns_id = Some(
-                    a.s32()
-                        .map_err(|e| AttrError::bad(Space::Devlink, &a, e))?,
-                );
+                netns_id = Some(a.s32().map_err(|e| AttrError::bad(Space::Devlink, &a, e))?);
             }
         }
         Ok(Self {
@@ -180,7 +177,9 @@ impl Body for Dev {
                     for b in each(a.nested(), Space::Devlink) {
                         let b = b?;
                         match Attr::from_repr(b.kind()) {
-                            Some(Attr::ReloadStats) => stats.reload = decode_reload_stats(b.nested())?,
+                            Some(Attr::ReloadStats) => {
+                                stats.reload = decode_reload_stats(b.nested())?
+                            }
                             Some(Attr::RemoteReloadStats) => {
                                 stats.remote_reload = decode_reload_stats(b.nested())?;
                             }

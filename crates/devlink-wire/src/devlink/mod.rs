@@ -3,7 +3,11 @@
 pub mod body;
 pub mod dev;
 pub mod handle;
+pub mod notify;
+pub mod trap;
 
 pub use body::*;
 pub use dev::*;
 pub use handle::*;
+pub use notify::*;
+pub use trap::*;
