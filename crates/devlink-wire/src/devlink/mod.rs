@@ -2,12 +2,16 @@
 
 pub mod body;
 pub mod dev;
+pub mod flash;
 pub mod handle;
+pub mod info;
 pub mod notify;
 pub mod trap;
 
 pub use body::*;
 pub use dev::*;
+pub use flash::*;
 pub use handle::*;
+pub use info::*;
 pub use notify::*;
 pub use trap::*;
