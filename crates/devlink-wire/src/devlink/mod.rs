@@ -6,6 +6,7 @@ pub mod flash;
 pub mod handle;
 pub mod info;
 pub mod notify;
+pub mod resource;
 pub mod trap;
 
 pub use body::*;
@@ -14,4 +15,5 @@ pub use flash::*;
 pub use handle::*;
 pub use info::*;
 pub use notify::*;
+pub use resource::*;
 pub use trap::*;
