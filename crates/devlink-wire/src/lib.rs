@@ -7,6 +7,6 @@
 //! - [`spec`]: the tables generated from the kernel's uapi header and YNL spec — command
 //!   and attribute numbers, wire types and widths, nesting, enums.
 
+pub mod devlink;
 pub mod nl;
 pub mod spec;
-pub mod devlink;

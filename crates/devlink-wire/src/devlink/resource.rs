@@ -181,7 +181,7 @@ impl Body for ResourceSetReq {
 
 #[cfg(test)]
 mod tests {
-    use super::super::notify::testkit::{NSIM14, decode, encode, hex, identity, roundtrip};
+    use super::super::notify::testkit::{NSIM14, decode, hex, identity, roundtrip};
     use super::*;
     use crate::devlink::AttrErrorKind;
     use crate::devlink::DevReq;

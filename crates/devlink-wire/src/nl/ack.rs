@@ -180,7 +180,10 @@ impl ErrorMsg {
         let echo = rest.get(..echo_len).unwrap_or(rest).to_vec();
         let tlv_start = 4 + align(echo_len);
         let ext_ack = if msg_flags & flags::NLM_F_ACK_TLVS != 0 {
-            ExtAck::parse(payload.get(tlv_start..).unwrap_or_default(), NLMSG_HDRLEN + tlv_start)?
+            ExtAck::parse(
+                payload.get(tlv_start..).unwrap_or_default(),
+                NLMSG_HDRLEN + tlv_start,
+            )?
         } else {
             ExtAck::default()
         };

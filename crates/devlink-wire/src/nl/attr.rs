@@ -95,12 +95,10 @@ impl<'a> RawAttr<'a> {
     }
 
     fn fixed<const N: usize>(&self) -> Result<[u8; N], PayloadError> {
-        self.payload
-            .try_into()
-            .map_err(|_| PayloadError::Width {
-                expected: N,
-                got: self.payload.len(),
-            })
+        self.payload.try_into().map_err(|_| PayloadError::Width {
+            expected: N,
+            got: self.payload.len(),
+        })
     }
 
     /// The payload as a u8 (exactly 1 byte).
@@ -387,7 +385,11 @@ impl<'a> Emitter<'a> {
     /// Open a nest: `nla_nest_start` (`nested_flag` true) or `nla_nest_start_noflag`.
     pub fn nest(&mut self, kind: u16, nested_flag: bool) -> Nest {
         let start = self.buf.len();
-        let raw_type = if nested_flag { kind | NLA_F_NESTED } else { kind };
+        let raw_type = if nested_flag {
+            kind | NLA_F_NESTED
+        } else {
+            kind
+        };
         self.buf.extend_from_slice(&0u16.to_ne_bytes());
         self.buf.extend_from_slice(&raw_type.to_ne_bytes());
         Nest { start }
@@ -429,7 +431,8 @@ mod tests {
         assert_eq!(
             buf,
             [
-                0x0e, 0, 1, 0, b'n', b'e', b't', b'd', b'e', b'v', b's', b'i', b'm', 0, 0, 0, //
+                0x0e, 0, 1, 0, b'n', b'e', b't', b'd', b'e', b'v', b's', b'i', b'm', 0, 0,
+                0, //
                 5, 0, 148, 0, 0, 0, 0, 0, //
                 6, 0, 4, 0, 2, 0, 0, 0, //
                 12, 0, 89, 0, 0, 0x80, 0, 0, 0, 0, 0, 0,
@@ -480,7 +483,10 @@ mod tests {
         );
         assert_eq!(a.u64().unwrap(), 1);
         assert_eq!(a.uint().unwrap(), 1);
-        assert_eq!(RawAttr::new(1, b"abc", 0).str(), Err(PayloadError::NotNulTerminated));
+        assert_eq!(
+            RawAttr::new(1, b"abc", 0).str(),
+            Err(PayloadError::NotNulTerminated)
+        );
         assert_eq!(RawAttr::new(1, b"abc\0\0", 0).str().unwrap(), "abc");
     }
 
@@ -489,6 +495,9 @@ mod tests {
         let mut buf = Vec::new();
         let mut e = Emitter::new(&mut buf);
         e.bytes(95, &vec![0u8; 70_000]);
-        assert!(matches!(e.finish(), Err(EmitError::AttrTooLong { kind: 95, .. })));
+        assert!(matches!(
+            e.finish(),
+            Err(EmitError::AttrTooLong { kind: 95, .. })
+        ));
     }
 }
