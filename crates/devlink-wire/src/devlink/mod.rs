@@ -7,6 +7,7 @@ pub mod handle;
 pub mod info;
 pub mod notify;
 pub mod resource;
+pub mod sb;
 pub mod trap;
 
 pub use body::*;
@@ -16,4 +17,5 @@ pub use handle::*;
 pub use info::*;
 pub use notify::*;
 pub use resource::*;
+pub use sb::*;
 pub use trap::*;

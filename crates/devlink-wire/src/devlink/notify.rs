@@ -260,13 +260,16 @@ pub(crate) fn key<T>(v: Option<T>, attr: Attr, ctx: DecodeCtx) -> Result<Option<
     }
 }
 
+/// A GET-style request with one key: handle, key, unknown attributes.
+pub(crate) type Keyed<T> = (Option<Handle>, Option<T>, Vec<UnknownAttr>);
+
 /// Decode a GET-style request that names at most one object key besides the handle.
 /// The key is returned as found; the caller decides whether a do needs it ([`key`]).
 pub(crate) fn decode_keyed<T: Scalar>(
     attrs: AttrIter<'_>,
     ctx: DecodeCtx,
     key_attr: Attr,
-) -> Result<(Option<Handle>, Option<T>, Vec<UnknownAttr>), AttrError> {
+) -> Result<Keyed<T>, AttrError> {
     let mut key = None;
     let (h, unknown) = walk(attrs, |k, a| {
         if k != key_attr {
