@@ -2,20 +2,24 @@
 
 pub mod body;
 pub mod dev;
+pub mod eswitch;
 pub mod flash;
 pub mod handle;
 pub mod info;
 pub mod notify;
+pub mod reload;
 pub mod resource;
 pub mod sb;
 pub mod trap;
 
 pub use body::*;
 pub use dev::*;
+pub use eswitch::*;
 pub use flash::*;
 pub use handle::*;
 pub use info::*;
 pub use notify::*;
+pub use reload::*;
 pub use resource::*;
 pub use sb::*;
 pub use trap::*;
