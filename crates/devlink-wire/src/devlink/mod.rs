@@ -10,6 +10,7 @@ pub mod notify;
 pub mod reload;
 pub mod resource;
 pub mod sb;
+pub mod selftests;
 pub mod trap;
 
 pub use body::*;
@@ -22,4 +23,5 @@ pub use notify::*;
 pub use reload::*;
 pub use resource::*;
 pub use sb::*;
+pub use selftests::*;
 pub use trap::*;
