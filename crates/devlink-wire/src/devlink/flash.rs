@@ -7,7 +7,7 @@ use crate::spec::Attr;
 
 use super::body::{AttrError, Body, DecodeCtx, UnknownAttr, encode_unknown, required};
 use super::handle::Handle;
-use super::notify::{Bitfield32, get, put, put_opt, walk};
+use super::notify::{Bitfield32, get, put, put_opt, request, walk};
 
 /// Progress numbers of a `FLASH_UPDATE_STATUS` notification. The kernel always sends all
 /// three (zero when unused): `devlink_flash_update_status_notify` fills done/total,
@@ -101,55 +101,23 @@ impl Body for FlashStatus {
     }
 }
 
-/// The `DEVLINK_CMD_FLASH_UPDATE` request, attributes in iproute2's order.
-///
-/// `FLASH_UPDATE_FILE_NAME` is checked with `GENL_REQ_ATTR_CHECK` (EINVAL + missing-type),
-/// but only after the EOPNOTSUPP check for devices without `flash_update`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlashUpdateReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Handle,
-    /// `DEVLINK_ATTR_FLASH_UPDATE_FILE_NAME`: firmware file, relative to the firmware
-    /// search path.
-    pub file_name: String,
-    /// `DEVLINK_ATTR_FLASH_UPDATE_COMPONENT`: must name a version of type component.
-    pub component: Option<String>,
-    /// `DEVLINK_ATTR_FLASH_UPDATE_OVERWRITE_MASK` (bitfield32; policy allows bits 0–1,
-    /// `SETTINGS` and `IDENTIFIERS`).
-    pub overwrite_mask: Option<Bitfield32>,
-    /// Attributes not modelled here (the kernel ignores them), re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for FlashUpdateReq {
-    fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let (mut file_name, mut component, mut overwrite_mask) = (None, None, None);
-        let (h, unknown) = walk(attrs, |k, a| {
-            match k {
-                Attr::FlashUpdateFileName => file_name = Some(get(a)?),
-                Attr::FlashUpdateComponent => component = Some(get(a)?),
-                Attr::FlashUpdateOverwriteMask => overwrite_mask = Some(get(a)?),
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(Self {
-            handle: h.finish()?,
-            file_name: required(file_name, Attr::FlashUpdateFileName)?,
-            component,
-            overwrite_mask,
-            unknown,
-        })
+request!(
+    /// The `DEVLINK_CMD_FLASH_UPDATE` request, attributes in iproute2's order.
+    ///
+    /// `FLASH_UPDATE_FILE_NAME` is checked with `GENL_REQ_ATTR_CHECK` (EINVAL +
+    /// missing-type), but only after the EOPNOTSUPP check for devices without
+    /// `flash_update`.
+    FlashUpdateReq, do_only {
+        /// `DEVLINK_ATTR_FLASH_UPDATE_FILE_NAME`: firmware file, relative to the firmware
+        /// search path.
+        file_name: req String = FlashUpdateFileName,
+        /// `DEVLINK_ATTR_FLASH_UPDATE_COMPONENT`: must name a version of type component.
+        component: opt String = FlashUpdateComponent,
+        /// `DEVLINK_ATTR_FLASH_UPDATE_OVERWRITE_MASK` (bitfield32; policy allows bits
+        /// 0–1, `SETTINGS` and `IDENTIFIERS`).
+        overwrite_mask: opt Bitfield32 = FlashUpdateOverwriteMask,
     }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        self.handle.encode(e);
-        put(e, Attr::FlashUpdateFileName, &self.file_name);
-        put_opt(e, Attr::FlashUpdateComponent, &self.component);
-        put_opt(e, Attr::FlashUpdateOverwriteMask, &self.overwrite_mask);
-        encode_unknown(&self.unknown, e);
-    }
-}
+);
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 
 pub mod body;
 pub mod dev;
+pub mod dpipe;
 pub mod eswitch;
 pub mod flash;
 pub mod handle;
@@ -15,6 +16,7 @@ pub mod trap;
 
 pub use body::*;
 pub use dev::*;
+pub use dpipe::*;
 pub use eswitch::*;
 pub use flash::*;
 pub use handle::*;

@@ -136,6 +136,16 @@ impl Scalar for String {
     }
 }
 
+/// Binary payload (`NLA_BINARY`), taken as is.
+impl Scalar for Vec<u8> {
+    fn read(a: &RawAttr<'_>) -> Result<Self, AttrErrorKind> {
+        Ok(a.payload().to_vec())
+    }
+    fn write(&self, kind: u16, e: &mut Emitter<'_>) {
+        e.bytes(kind, self);
+    }
+}
+
 impl Scalar for Bitfield32 {
     fn read(a: &RawAttr<'_>) -> Result<Self, AttrErrorKind> {
         let (value, selector) = a.bitfield32()?;
@@ -260,41 +270,93 @@ pub(crate) fn key<T>(v: Option<T>, attr: Attr, ctx: DecodeCtx) -> Result<Option<
     }
 }
 
-/// A GET-style request with one key: handle, key, unknown attributes.
-pub(crate) type Keyed<T> = (Option<Handle>, Option<T>, Vec<UnknownAttr>);
-
-/// Decode a GET-style request that names at most one object key besides the handle.
-/// The key is returned as found; the caller decides whether a do needs it ([`key`]).
-pub(crate) fn decode_keyed<T: Scalar>(
-    attrs: AttrIter<'_>,
-    ctx: DecodeCtx,
-    key_attr: Attr,
-) -> Result<Keyed<T>, AttrError> {
-    let mut key = None;
-    let (h, unknown) = walk(attrs, |k, a| {
-        if k != key_attr {
-            return Ok(false);
+/// Declares a request body: the handle plus scalar top-level attributes, each `req`
+/// (required), `opt` (optional) or `key` (required for a do, optional for a dump).
+/// Attributes are encoded in declaration order (give iproute2's order) and missing ones
+/// are reported in declaration order. `get` requests have an optional handle (dump
+/// filter); `do_only` requests (SETs and do-only GETs) a required one.
+macro_rules! request {
+    ($(#[$doc:meta])* $name:ident, $hmode:ident {
+        $($(#[$fdoc:meta])* $field:ident: $mode:ident $ty:ty = $attr:ident),* $(,)?
+    }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            /// `BUS_NAME`, `DEV_NAME` (for a GET: required for a do, a filter for a dump).
+            pub handle: $crate::devlink::notify::request!(@handle_ty $hmode),
+            $($(#[$fdoc])* pub $field: $crate::devlink::notify::request!(@ty $mode $ty),)*
+            /// Attributes not modelled here (the kernel ignores them), re-emitted last.
+            pub unknown: Vec<$crate::devlink::UnknownAttr>,
         }
-        key = Some(get(a)?);
-        Ok(true)
-    })?;
-    Ok((handle_for(h, ctx)?, key, unknown))
-}
 
-/// Emit a request decoded by [`decode_keyed`]: handle, key, unknown attributes.
-pub(crate) fn encode_keyed<T: Scalar>(
-    e: &mut Emitter<'_>,
-    handle: Option<&Handle>,
-    key_attr: Attr,
-    key: &Option<T>,
-    unknown: &[UnknownAttr],
-) {
-    if let Some(h) = handle {
-        h.encode(e);
-    }
-    put_opt(e, key_attr, key);
-    encode_unknown(unknown, e);
+        $crate::devlink::notify::request!(@default $hmode $name { $($field)* });
+
+        impl $crate::devlink::Body for $name {
+            fn decode(
+                attrs: $crate::nl::AttrIter<'_>,
+                ctx: $crate::devlink::DecodeCtx,
+            ) -> Result<Self, $crate::devlink::AttrError> {
+                let _ = ctx;
+                $(let mut $field: Option<$ty> = None;)*
+                let (h, unknown) = $crate::devlink::notify::walk(attrs, |k, a| {
+                    match k {
+                        $($crate::spec::Attr::$attr => {
+                            $field = Some($crate::devlink::notify::get(a)?);
+                        })*
+                        _ => return Ok(false),
+                    }
+                    Ok(true)
+                })?;
+                Ok(Self {
+                    handle: $crate::devlink::notify::request!(@handle $hmode h ctx),
+                    $($field: $crate::devlink::notify::request!(@finish $mode $field $attr ctx),)*
+                    unknown,
+                })
+            }
+
+            fn encode(&self, e: &mut $crate::nl::Emitter<'_>) {
+                $crate::devlink::notify::request!(@put_handle $hmode self e);
+                $($crate::devlink::notify::request!(@put $mode e $attr &self.$field);)*
+                $crate::devlink::encode_unknown(&self.unknown, e);
+            }
+        }
+    };
+    (@default get $name:ident { $($field:ident)* }) => {
+        impl Default for $name {
+            fn default() -> Self {
+                Self { handle: None, $($field: None,)* unknown: Vec::new() }
+            }
+        }
+    };
+    (@default do_only $name:ident { $($field:ident)* }) => {};
+    (@handle_ty get) => { Option<$crate::devlink::Handle> };
+    (@handle_ty do_only) => { $crate::devlink::Handle };
+    (@handle get $h:ident $ctx:ident) => { $crate::devlink::notify::handle_for($h, $ctx)? };
+    (@handle do_only $h:ident $ctx:ident) => { $h.finish()? };
+    (@put_handle get $s:ident $e:ident) => {
+        if let Some(h) = &$s.handle {
+            h.encode($e);
+        }
+    };
+    (@put_handle do_only $s:ident $e:ident) => { $s.handle.encode($e) };
+    (@ty req $ty:ty) => { $ty };
+    (@ty opt $ty:ty) => { Option<$ty> };
+    (@ty key $ty:ty) => { Option<$ty> };
+    (@finish req $v:ident $attr:ident $ctx:ident) => {
+        $crate::devlink::required($v, $crate::spec::Attr::$attr)?
+    };
+    (@finish opt $v:ident $attr:ident $ctx:ident) => { $v };
+    (@finish key $v:ident $attr:ident $ctx:ident) => {
+        $crate::devlink::notify::key($v, $crate::spec::Attr::$attr, $ctx)?
+    };
+    (@put req $e:ident $attr:ident $v:expr) => {
+        $crate::devlink::notify::put($e, $crate::spec::Attr::$attr, $v)
+    };
+    (@put $mode:ident $e:ident $attr:ident $v:expr) => {
+        $crate::devlink::notify::put_opt($e, $crate::spec::Attr::$attr, $v)
+    };
 }
+pub(crate) use request;
 
 /// A required attribute of `space` inside the nest `nest`.
 pub(crate) fn need_in<T>(

@@ -11,7 +11,7 @@ use crate::spec::{Attr, ResourceUnit};
 
 use super::body::{AttrError, Body, DecodeCtx, UnknownAttr, encode_unknown, required};
 use super::handle::Handle;
-use super::notify::{Nested, get, list, need, put, put_list, put_opt, walk, walk_attrs};
+use super::notify::{Nested, get, list, need, put, put_list, put_opt, request, walk, walk_attrs};
 
 /// One `DEVLINK_ATTR_RESOURCE` nest, with its children.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,46 +138,16 @@ impl Body for ResourceDump {
     }
 }
 
-/// The `DEVLINK_CMD_RESOURCE_SET` request (iproute2 order: id, size). Both are checked
-/// with `GENL_REQ_ATTR_CHECK`, id first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResourceSetReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Handle,
-    /// `DEVLINK_ATTR_RESOURCE_ID` (u64).
-    pub id: u64,
-    /// `DEVLINK_ATTR_RESOURCE_SIZE` (u64): the new size, applied at the next reload.
-    pub size: u64,
-    /// Attributes not modelled here (the kernel ignores them), re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for ResourceSetReq {
-    fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let (mut id, mut size) = (None, None);
-        let (h, unknown) = walk(attrs, |k, a| {
-            match k {
-                Attr::ResourceId => id = Some(get(a)?),
-                Attr::ResourceSize => size = Some(get(a)?),
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(Self {
-            handle: h.finish()?,
-            id: required(id, Attr::ResourceId)?,
-            size: required(size, Attr::ResourceSize)?,
-            unknown,
-        })
+request!(
+    /// The `DEVLINK_CMD_RESOURCE_SET` request (iproute2 order: id, size). Both are checked
+    /// with `GENL_REQ_ATTR_CHECK`, id first.
+    ResourceSetReq, do_only {
+        /// `DEVLINK_ATTR_RESOURCE_ID` (u64).
+        id: req u64 = ResourceId,
+        /// `DEVLINK_ATTR_RESOURCE_SIZE` (u64): the new size, applied at the next reload.
+        size: req u64 = ResourceSize,
     }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        self.handle.encode(e);
-        put(e, Attr::ResourceId, &self.id);
-        put(e, Attr::ResourceSize, &self.size);
-        encode_unknown(&self.unknown, e);
-    }
-}
+);
 
 #[cfg(test)]
 mod tests {

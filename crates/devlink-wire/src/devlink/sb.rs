@@ -6,13 +6,16 @@
 //! Request keys: the kernel looks them up in handler order and answers a missing one with
 //! a plain EINVAL (no extended ACK), except `SB_POOL_SIZE` and `SB_THRESHOLD`, which use
 //! `GENL_REQ_ATTR_CHECK`. Port-scoped commands find the port (`PORT_INDEX`) first.
+//! Requests here are declared in iproute2's attribute order, which is also the order
+//! missing keys are reported in; where that differs from the kernel's lookup order
+//! (`SB_POOL_SET`, `SB_TC_POOL_BIND_SET`) only requests missing several keys notice.
 
 use crate::nl::{AttrIter, Emitter};
 use crate::spec::{Attr, SbPoolType, SbThresholdType};
 
 use super::body::{AttrError, Body, DecodeCtx, UnknownAttr, encode_unknown, required};
-use super::handle::{Handle, HandleParts};
-use super::notify::{get, handle_for, key, put, put_opt, walk};
+use super::handle::Handle;
+use super::notify::{get, put, request, walk};
 
 /// `DEVLINK_ATTR_SB_OCC_CUR` and `DEVLINK_ATTR_SB_OCC_MAX` (u32 each), sent together when
 /// the driver reports occupancy.
@@ -43,80 +46,6 @@ impl SbOcc {
     }
 }
 
-/// Every attribute an `SB_*` message may carry besides the handle, as found.
-#[derive(Debug, Default)]
-struct SbAttrs {
-    port_index: Option<u32>,
-    sb_index: Option<u32>,
-    size: Option<u32>,
-    ingress_pool_count: Option<u16>,
-    egress_pool_count: Option<u16>,
-    ingress_tc_count: Option<u16>,
-    egress_tc_count: Option<u16>,
-    pool_index: Option<u16>,
-    pool_type: Option<SbPoolType>,
-    pool_size: Option<u32>,
-    threshold_type: Option<SbThresholdType>,
-    threshold: Option<u32>,
-    tc_index: Option<u16>,
-    occ_cur: Option<u32>,
-    occ_max: Option<u32>,
-    cell_size: Option<u32>,
-}
-
-impl SbAttrs {
-    /// Walk a body, taking the handle and the attributes in `claim`; others are unknown.
-    fn decode(
-        attrs: AttrIter<'_>,
-        claim: &[Attr],
-    ) -> Result<(HandleParts, Self, Vec<UnknownAttr>), AttrError> {
-        let mut s = Self::default();
-        let (h, unknown) = walk(attrs, |k, a| {
-            if !claim.contains(&k) {
-                return Ok(false);
-            }
-            match k {
-                Attr::PortIndex => s.port_index = Some(get(a)?),
-                Attr::SbIndex => s.sb_index = Some(get(a)?),
-                Attr::SbSize => s.size = Some(get(a)?),
-                Attr::SbIngressPoolCount => s.ingress_pool_count = Some(get(a)?),
-                Attr::SbEgressPoolCount => s.egress_pool_count = Some(get(a)?),
-                Attr::SbIngressTcCount => s.ingress_tc_count = Some(get(a)?),
-                Attr::SbEgressTcCount => s.egress_tc_count = Some(get(a)?),
-                Attr::SbPoolIndex => s.pool_index = Some(get(a)?),
-                Attr::SbPoolType => s.pool_type = Some(get(a)?),
-                Attr::SbPoolSize => s.pool_size = Some(get(a)?),
-                Attr::SbPoolThresholdType => s.threshold_type = Some(get(a)?),
-                Attr::SbThreshold => s.threshold = Some(get(a)?),
-                Attr::SbTcIndex => s.tc_index = Some(get(a)?),
-                Attr::SbOccCur => s.occ_cur = Some(get(a)?),
-                Attr::SbOccMax => s.occ_max = Some(get(a)?),
-                Attr::SbPoolCellSize => s.cell_size = Some(get(a)?),
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok((h, s, unknown))
-    }
-
-    /// Emit request keys in iproute2's order (`dl_opts_put`): handle, port, sb, pool
-    /// index, pool size, pool type, threshold type, threshold, tc index.
-    fn encode_req(&self, handle: Option<&Handle>, unknown: &[UnknownAttr], e: &mut Emitter<'_>) {
-        if let Some(h) = handle {
-            h.encode(e);
-        }
-        put_opt(e, Attr::PortIndex, &self.port_index);
-        put_opt(e, Attr::SbIndex, &self.sb_index);
-        put_opt(e, Attr::SbPoolIndex, &self.pool_index);
-        put_opt(e, Attr::SbPoolSize, &self.pool_size);
-        put_opt(e, Attr::SbPoolType, &self.pool_type);
-        put_opt(e, Attr::SbPoolThresholdType, &self.threshold_type);
-        put_opt(e, Attr::SbThreshold, &self.threshold);
-        put_opt(e, Attr::SbTcIndex, &self.tc_index);
-        encode_unknown(unknown, e);
-    }
-}
-
 /// A shared buffer (`DEVLINK_CMD_SB_NEW`, the `SB_GET` reply).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sb {
@@ -141,25 +70,28 @@ pub struct Sb {
 impl Body for Sb {
     fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
         use Attr::{SbEgressPoolCount, SbEgressTcCount, SbIngressPoolCount, SbIngressTcCount};
-        let (h, s, unknown) = SbAttrs::decode(
-            attrs,
-            &[
-                Attr::SbIndex,
-                Attr::SbSize,
-                SbIngressPoolCount,
-                SbEgressPoolCount,
-                SbIngressTcCount,
-                SbEgressTcCount,
-            ],
-        )?;
+        let (mut index, mut size, mut ipc, mut epc, mut itc, mut etc) =
+            (None, None, None, None, None, None);
+        let (h, unknown) = walk(attrs, |k, a| {
+            match k {
+                Attr::SbIndex => index = Some(get(a)?),
+                Attr::SbSize => size = Some(get(a)?),
+                SbIngressPoolCount => ipc = Some(get(a)?),
+                SbEgressPoolCount => epc = Some(get(a)?),
+                SbIngressTcCount => itc = Some(get(a)?),
+                SbEgressTcCount => etc = Some(get(a)?),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
         Ok(Self {
             handle: h.finish()?,
-            index: required(s.sb_index, Attr::SbIndex)?,
-            size: required(s.size, Attr::SbSize)?,
-            ingress_pool_count: required(s.ingress_pool_count, SbIngressPoolCount)?,
-            egress_pool_count: required(s.egress_pool_count, SbEgressPoolCount)?,
-            ingress_tc_count: required(s.ingress_tc_count, SbIngressTcCount)?,
-            egress_tc_count: required(s.egress_tc_count, SbEgressTcCount)?,
+            index: required(index, Attr::SbIndex)?,
+            size: required(size, Attr::SbSize)?,
+            ingress_pool_count: required(ipc, SbIngressPoolCount)?,
+            egress_pool_count: required(epc, SbEgressPoolCount)?,
+            ingress_tc_count: required(itc, SbIngressTcCount)?,
+            egress_tc_count: required(etc, SbEgressTcCount)?,
             unknown,
         })
     }
@@ -199,26 +131,28 @@ pub struct SbPool {
 
 impl Body for SbPool {
     fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        use Attr::{SbIndex, SbPoolCellSize, SbPoolIndex, SbPoolSize, SbPoolThresholdType};
-        let (h, s, unknown) = SbAttrs::decode(
-            attrs,
-            &[
-                SbIndex,
-                SbPoolIndex,
-                Attr::SbPoolType,
-                SbPoolSize,
-                SbPoolThresholdType,
-                SbPoolCellSize,
-            ],
-        )?;
+        let (mut sb, mut pool, mut ty, mut size, mut th_ty, mut cell) =
+            (None, None, None, None, None, None);
+        let (h, unknown) = walk(attrs, |k, a| {
+            match k {
+                Attr::SbIndex => sb = Some(get(a)?),
+                Attr::SbPoolIndex => pool = Some(get(a)?),
+                Attr::SbPoolType => ty = Some(get(a)?),
+                Attr::SbPoolSize => size = Some(get(a)?),
+                Attr::SbPoolThresholdType => th_ty = Some(get(a)?),
+                Attr::SbPoolCellSize => cell = Some(get(a)?),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
         Ok(Self {
             handle: h.finish()?,
-            sb_index: required(s.sb_index, SbIndex)?,
-            pool_index: required(s.pool_index, SbPoolIndex)?,
-            pool_type: required(s.pool_type, Attr::SbPoolType)?,
-            size: required(s.pool_size, SbPoolSize)?,
-            threshold_type: required(s.threshold_type, SbPoolThresholdType)?,
-            cell_size: required(s.cell_size, SbPoolCellSize)?,
+            sb_index: required(sb, Attr::SbIndex)?,
+            pool_index: required(pool, Attr::SbPoolIndex)?,
+            pool_type: required(ty, Attr::SbPoolType)?,
+            size: required(size, Attr::SbPoolSize)?,
+            threshold_type: required(th_ty, Attr::SbPoolThresholdType)?,
+            cell_size: required(cell, Attr::SbPoolCellSize)?,
             unknown,
         })
     }
@@ -232,6 +166,45 @@ impl Body for SbPool {
         put(e, Attr::SbPoolThresholdType, &self.threshold_type);
         put(e, Attr::SbPoolCellSize, &self.cell_size);
         encode_unknown(&self.unknown, e);
+    }
+}
+
+/// What a port-scoped binding body carries besides its own keys: port, sb, pool index,
+/// threshold, occupancy (the attributes `SbPortPool` and `SbTcPoolBind` share).
+#[derive(Debug, Default)]
+struct PortBinding {
+    port: Option<u32>,
+    sb: Option<u32>,
+    pool: Option<u16>,
+    threshold: Option<u32>,
+    occ_cur: Option<u32>,
+    occ_max: Option<u32>,
+    tc: Option<u16>,
+    pool_type: Option<SbPoolType>,
+}
+
+impl PortBinding {
+    /// Walk a body; `tc_keys` says whether `SB_TC_INDEX` and `SB_POOL_TYPE` belong to it.
+    fn decode(
+        attrs: AttrIter<'_>,
+        tc_keys: bool,
+    ) -> Result<(Handle, Self, Vec<UnknownAttr>), AttrError> {
+        let mut b = Self::default();
+        let (h, unknown) = walk(attrs, |k, a| {
+            match k {
+                Attr::PortIndex => b.port = Some(get(a)?),
+                Attr::SbIndex => b.sb = Some(get(a)?),
+                Attr::SbPoolIndex => b.pool = Some(get(a)?),
+                Attr::SbThreshold => b.threshold = Some(get(a)?),
+                Attr::SbOccCur => b.occ_cur = Some(get(a)?),
+                Attr::SbOccMax => b.occ_max = Some(get(a)?),
+                Attr::SbTcIndex if tc_keys => b.tc = Some(get(a)?),
+                Attr::SbPoolType if tc_keys => b.pool_type = Some(get(a)?),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        Ok((h.finish()?, b, unknown))
     }
 }
 
@@ -256,23 +229,14 @@ pub struct SbPortPool {
 
 impl Body for SbPortPool {
     fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        use Attr::{PortIndex, SbIndex, SbOccCur, SbOccMax, SbPoolIndex, SbThreshold};
-        let claim = [
-            PortIndex,
-            SbIndex,
-            SbPoolIndex,
-            SbThreshold,
-            SbOccCur,
-            SbOccMax,
-        ];
-        let (h, s, unknown) = SbAttrs::decode(attrs, &claim)?;
+        let (handle, b, unknown) = PortBinding::decode(attrs, false)?;
         Ok(Self {
-            handle: h.finish()?,
-            port_index: required(s.port_index, PortIndex)?,
-            sb_index: required(s.sb_index, SbIndex)?,
-            pool_index: required(s.pool_index, SbPoolIndex)?,
-            threshold: required(s.threshold, SbThreshold)?,
-            occ: SbOcc::from_parts(s.occ_cur, s.occ_max)?,
+            handle,
+            port_index: required(b.port, Attr::PortIndex)?,
+            sb_index: required(b.sb, Attr::SbIndex)?,
+            pool_index: required(b.pool, Attr::SbPoolIndex)?,
+            threshold: required(b.threshold, Attr::SbThreshold)?,
+            occ: SbOcc::from_parts(b.occ_cur, b.occ_max)?,
             unknown,
         })
     }
@@ -314,30 +278,16 @@ pub struct SbTcPoolBind {
 
 impl Body for SbTcPoolBind {
     fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        use Attr::{PortIndex, SbIndex, SbPoolIndex, SbPoolType, SbTcIndex, SbThreshold};
-        use Attr::{SbOccCur, SbOccMax};
-        let (h, s, unknown) = SbAttrs::decode(
-            attrs,
-            &[
-                PortIndex,
-                SbIndex,
-                SbTcIndex,
-                SbPoolType,
-                SbPoolIndex,
-                SbThreshold,
-                SbOccCur,
-                SbOccMax,
-            ],
-        )?;
+        let (handle, b, unknown) = PortBinding::decode(attrs, true)?;
         Ok(Self {
-            handle: h.finish()?,
-            port_index: required(s.port_index, PortIndex)?,
-            sb_index: required(s.sb_index, SbIndex)?,
-            tc_index: required(s.tc_index, SbTcIndex)?,
-            pool_type: required(s.pool_type, SbPoolType)?,
-            pool_index: required(s.pool_index, SbPoolIndex)?,
-            threshold: required(s.threshold, SbThreshold)?,
-            occ: SbOcc::from_parts(s.occ_cur, s.occ_max)?,
+            handle,
+            port_index: required(b.port, Attr::PortIndex)?,
+            sb_index: required(b.sb, Attr::SbIndex)?,
+            tc_index: required(b.tc, Attr::SbTcIndex)?,
+            pool_type: required(b.pool_type, Attr::SbPoolType)?,
+            pool_index: required(b.pool, Attr::SbPoolIndex)?,
+            threshold: required(b.threshold, Attr::SbThreshold)?,
+            occ: SbOcc::from_parts(b.occ_cur, b.occ_max)?,
             unknown,
         })
     }
@@ -355,334 +305,109 @@ impl Body for SbTcPoolBind {
     }
 }
 
-/// `DEVLINK_CMD_SB_GET` request: handle and `SB_INDEX` for a do, optional handle filter
-/// for a dump.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SbGetReq {
-    /// `BUS_NAME`, `DEV_NAME`: required for a do, an optional filter for a dump.
-    pub handle: Option<Handle>,
-    /// `DEVLINK_ATTR_SB_INDEX` (u32): required for a do.
-    pub sb_index: Option<u32>,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for SbGetReq {
-    fn decode(attrs: AttrIter<'_>, ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let (h, s, unknown) = SbAttrs::decode(attrs, &[Attr::SbIndex])?;
-        Ok(Self {
-            handle: handle_for(h, ctx)?,
-            sb_index: key(s.sb_index, Attr::SbIndex, ctx)?,
-            unknown,
-        })
+request!(
+    /// `DEVLINK_CMD_SB_GET` request: handle and `SB_INDEX` for a do, optional handle
+    /// filter for a dump.
+    SbGetReq, get {
+        /// `DEVLINK_ATTR_SB_INDEX` (u32): required for a do.
+        sb_index: key u32 = SbIndex,
     }
+);
 
-    fn encode(&self, e: &mut Emitter<'_>) {
-        let s = SbAttrs {
-            sb_index: self.sb_index,
-            ..SbAttrs::default()
-        };
-        s.encode_req(self.handle.as_ref(), &self.unknown, e);
+request!(
+    /// `DEVLINK_CMD_SB_POOL_GET` request: handle, `SB_INDEX`, `SB_POOL_INDEX` for a do,
+    /// optional handle filter for a dump.
+    SbPoolGetReq, get {
+        /// `DEVLINK_ATTR_SB_INDEX` (u32): required for a do.
+        sb_index: key u32 = SbIndex,
+        /// `DEVLINK_ATTR_SB_POOL_INDEX` (u16): required for a do.
+        pool_index: key u16 = SbPoolIndex,
     }
-}
+);
 
-/// `DEVLINK_CMD_SB_POOL_GET` request: handle, `SB_INDEX`, `SB_POOL_INDEX` for a do,
-/// optional handle filter for a dump.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SbPoolGetReq {
-    /// `BUS_NAME`, `DEV_NAME`: required for a do, an optional filter for a dump.
-    pub handle: Option<Handle>,
-    /// `DEVLINK_ATTR_SB_INDEX` (u32): required for a do.
-    pub sb_index: Option<u32>,
-    /// `DEVLINK_ATTR_SB_POOL_INDEX` (u16): required for a do.
-    pub pool_index: Option<u16>,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for SbPoolGetReq {
-    fn decode(attrs: AttrIter<'_>, ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let (h, s, unknown) = SbAttrs::decode(attrs, &[Attr::SbIndex, Attr::SbPoolIndex])?;
-        Ok(Self {
-            handle: handle_for(h, ctx)?,
-            sb_index: key(s.sb_index, Attr::SbIndex, ctx)?,
-            pool_index: key(s.pool_index, Attr::SbPoolIndex, ctx)?,
-            unknown,
-        })
+request!(
+    /// `DEVLINK_CMD_SB_POOL_SET` request (iproute2 order: sb, pool, size, threshold type).
+    SbPoolSetReq, do_only {
+        /// `DEVLINK_ATTR_SB_INDEX` (u32).
+        sb_index: req u32 = SbIndex,
+        /// `DEVLINK_ATTR_SB_POOL_INDEX` (u16).
+        pool_index: req u16 = SbPoolIndex,
+        /// `DEVLINK_ATTR_SB_POOL_SIZE` (u32).
+        size: req u32 = SbPoolSize,
+        /// `DEVLINK_ATTR_SB_POOL_THRESHOLD_TYPE` (u8, policy max 1).
+        threshold_type: req SbThresholdType = SbPoolThresholdType,
     }
+);
 
-    fn encode(&self, e: &mut Emitter<'_>) {
-        let s = SbAttrs {
-            sb_index: self.sb_index,
-            pool_index: self.pool_index,
-            ..SbAttrs::default()
-        };
-        s.encode_req(self.handle.as_ref(), &self.unknown, e);
+request!(
+    /// `DEVLINK_CMD_SB_PORT_POOL_GET` request: handle, `PORT_INDEX`, `SB_INDEX`,
+    /// `SB_POOL_INDEX` for a do, optional handle filter for a dump.
+    SbPortPoolGetReq, get {
+        /// `DEVLINK_ATTR_PORT_INDEX` (u32): required for a do.
+        port_index: key u32 = PortIndex,
+        /// `DEVLINK_ATTR_SB_INDEX` (u32): required for a do.
+        sb_index: key u32 = SbIndex,
+        /// `DEVLINK_ATTR_SB_POOL_INDEX` (u16): required for a do.
+        pool_index: key u16 = SbPoolIndex,
     }
-}
+);
 
-/// `DEVLINK_CMD_SB_POOL_SET` request (iproute2 order: sb, pool, size, threshold type).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SbPoolSetReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Handle,
-    /// `DEVLINK_ATTR_SB_INDEX` (u32).
-    pub sb_index: u32,
-    /// `DEVLINK_ATTR_SB_POOL_INDEX` (u16).
-    pub pool_index: u16,
-    /// `DEVLINK_ATTR_SB_POOL_THRESHOLD_TYPE` (u8, policy max 1).
-    pub threshold_type: SbThresholdType,
-    /// `DEVLINK_ATTR_SB_POOL_SIZE` (u32).
-    pub size: u32,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for SbPoolSetReq {
-    fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        use Attr::{SbIndex, SbPoolIndex, SbPoolSize, SbPoolThresholdType};
-        let claim = [SbIndex, SbPoolIndex, SbPoolThresholdType, SbPoolSize];
-        let (h, s, unknown) = SbAttrs::decode(attrs, &claim)?;
-        Ok(Self {
-            handle: h.finish()?,
-            sb_index: required(s.sb_index, SbIndex)?,
-            pool_index: required(s.pool_index, SbPoolIndex)?,
-            threshold_type: required(s.threshold_type, SbPoolThresholdType)?,
-            size: required(s.pool_size, SbPoolSize)?,
-            unknown,
-        })
+request!(
+    /// `DEVLINK_CMD_SB_PORT_POOL_SET` request (iproute2 order: port, sb, pool, threshold).
+    SbPortPoolSetReq, do_only {
+        /// `DEVLINK_ATTR_PORT_INDEX` (u32).
+        port_index: req u32 = PortIndex,
+        /// `DEVLINK_ATTR_SB_INDEX` (u32).
+        sb_index: req u32 = SbIndex,
+        /// `DEVLINK_ATTR_SB_POOL_INDEX` (u16).
+        pool_index: req u16 = SbPoolIndex,
+        /// `DEVLINK_ATTR_SB_THRESHOLD` (u32).
+        threshold: req u32 = SbThreshold,
     }
+);
 
-    fn encode(&self, e: &mut Emitter<'_>) {
-        let s = SbAttrs {
-            sb_index: Some(self.sb_index),
-            pool_index: Some(self.pool_index),
-            pool_size: Some(self.size),
-            threshold_type: Some(self.threshold_type),
-            ..SbAttrs::default()
-        };
-        s.encode_req(Some(&self.handle), &self.unknown, e);
+request!(
+    /// `DEVLINK_CMD_SB_TC_POOL_BIND_GET` request: handle, `PORT_INDEX`, `SB_INDEX`,
+    /// `SB_POOL_TYPE`, `SB_TC_INDEX` for a do, optional handle filter for a dump.
+    SbTcPoolBindGetReq, get {
+        /// `DEVLINK_ATTR_PORT_INDEX` (u32): required for a do.
+        port_index: key u32 = PortIndex,
+        /// `DEVLINK_ATTR_SB_INDEX` (u32): required for a do.
+        sb_index: key u32 = SbIndex,
+        /// `DEVLINK_ATTR_SB_POOL_TYPE` (u8, policy max 1): required for a do.
+        pool_type: key SbPoolType = SbPoolType,
+        /// `DEVLINK_ATTR_SB_TC_INDEX` (u16): required for a do.
+        tc_index: key u16 = SbTcIndex,
     }
-}
+);
 
-/// `DEVLINK_CMD_SB_PORT_POOL_GET` request: handle, `PORT_INDEX`, `SB_INDEX`,
-/// `SB_POOL_INDEX` for a do, optional handle filter for a dump.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SbPortPoolGetReq {
-    /// `BUS_NAME`, `DEV_NAME`: required for a do, an optional filter for a dump.
-    pub handle: Option<Handle>,
-    /// `DEVLINK_ATTR_PORT_INDEX` (u32): required for a do.
-    pub port_index: Option<u32>,
-    /// `DEVLINK_ATTR_SB_INDEX` (u32): required for a do.
-    pub sb_index: Option<u32>,
-    /// `DEVLINK_ATTR_SB_POOL_INDEX` (u16): required for a do.
-    pub pool_index: Option<u16>,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for SbPortPoolGetReq {
-    fn decode(attrs: AttrIter<'_>, ctx: DecodeCtx) -> Result<Self, AttrError> {
-        use Attr::{PortIndex, SbIndex, SbPoolIndex};
-        let (h, s, unknown) = SbAttrs::decode(attrs, &[PortIndex, SbIndex, SbPoolIndex])?;
-        Ok(Self {
-            handle: handle_for(h, ctx)?,
-            port_index: key(s.port_index, PortIndex, ctx)?,
-            sb_index: key(s.sb_index, SbIndex, ctx)?,
-            pool_index: key(s.pool_index, SbPoolIndex, ctx)?,
-            unknown,
-        })
+request!(
+    /// `DEVLINK_CMD_SB_TC_POOL_BIND_SET` request (iproute2 order: port, sb, pool index, pool
+    /// type, threshold, tc index; the kernel looks up port, sb, pool type, tc, pool,
+    /// threshold).
+    SbTcPoolBindSetReq, do_only {
+        /// `DEVLINK_ATTR_PORT_INDEX` (u32).
+        port_index: req u32 = PortIndex,
+        /// `DEVLINK_ATTR_SB_INDEX` (u32).
+        sb_index: req u32 = SbIndex,
+        /// `DEVLINK_ATTR_SB_POOL_INDEX` (u16).
+        pool_index: req u16 = SbPoolIndex,
+        /// `DEVLINK_ATTR_SB_POOL_TYPE` (u8, policy max 1).
+        pool_type: req SbPoolType = SbPoolType,
+        /// `DEVLINK_ATTR_SB_THRESHOLD` (u32).
+        threshold: req u32 = SbThreshold,
+        /// `DEVLINK_ATTR_SB_TC_INDEX` (u16).
+        tc_index: req u16 = SbTcIndex,
     }
+);
 
-    fn encode(&self, e: &mut Emitter<'_>) {
-        let s = SbAttrs {
-            port_index: self.port_index,
-            sb_index: self.sb_index,
-            pool_index: self.pool_index,
-            ..SbAttrs::default()
-        };
-        s.encode_req(self.handle.as_ref(), &self.unknown, e);
+request!(
+    /// `DEVLINK_CMD_SB_OCC_SNAPSHOT` and `DEVLINK_CMD_SB_OCC_MAX_CLEAR` request.
+    SbOccReq, do_only {
+        /// `DEVLINK_ATTR_SB_INDEX` (u32).
+        sb_index: req u32 = SbIndex,
     }
-}
-
-/// `DEVLINK_CMD_SB_PORT_POOL_SET` request (iproute2 order: port, sb, pool, threshold).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SbPortPoolSetReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Handle,
-    /// `DEVLINK_ATTR_PORT_INDEX` (u32).
-    pub port_index: u32,
-    /// `DEVLINK_ATTR_SB_INDEX` (u32).
-    pub sb_index: u32,
-    /// `DEVLINK_ATTR_SB_POOL_INDEX` (u16).
-    pub pool_index: u16,
-    /// `DEVLINK_ATTR_SB_THRESHOLD` (u32).
-    pub threshold: u32,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for SbPortPoolSetReq {
-    fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        use Attr::{PortIndex, SbIndex, SbPoolIndex, SbThreshold};
-        let claim = [PortIndex, SbIndex, SbPoolIndex, SbThreshold];
-        let (h, s, unknown) = SbAttrs::decode(attrs, &claim)?;
-        Ok(Self {
-            handle: h.finish()?,
-            port_index: required(s.port_index, PortIndex)?,
-            sb_index: required(s.sb_index, SbIndex)?,
-            pool_index: required(s.pool_index, SbPoolIndex)?,
-            threshold: required(s.threshold, SbThreshold)?,
-            unknown,
-        })
-    }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        let s = SbAttrs {
-            port_index: Some(self.port_index),
-            sb_index: Some(self.sb_index),
-            pool_index: Some(self.pool_index),
-            threshold: Some(self.threshold),
-            ..SbAttrs::default()
-        };
-        s.encode_req(Some(&self.handle), &self.unknown, e);
-    }
-}
-
-/// `DEVLINK_CMD_SB_TC_POOL_BIND_GET` request: handle, `PORT_INDEX`, `SB_INDEX`,
-/// `SB_POOL_TYPE`, `SB_TC_INDEX` for a do, optional handle filter for a dump.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SbTcPoolBindGetReq {
-    /// `BUS_NAME`, `DEV_NAME`: required for a do, an optional filter for a dump.
-    pub handle: Option<Handle>,
-    /// `DEVLINK_ATTR_PORT_INDEX` (u32): required for a do.
-    pub port_index: Option<u32>,
-    /// `DEVLINK_ATTR_SB_INDEX` (u32): required for a do.
-    pub sb_index: Option<u32>,
-    /// `DEVLINK_ATTR_SB_POOL_TYPE` (u8, policy max 1): required for a do.
-    pub pool_type: Option<SbPoolType>,
-    /// `DEVLINK_ATTR_SB_TC_INDEX` (u16): required for a do.
-    pub tc_index: Option<u16>,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for SbTcPoolBindGetReq {
-    fn decode(attrs: AttrIter<'_>, ctx: DecodeCtx) -> Result<Self, AttrError> {
-        use Attr::{PortIndex, SbIndex, SbPoolType, SbTcIndex};
-        let claim = [PortIndex, SbIndex, SbPoolType, SbTcIndex];
-        let (h, s, unknown) = SbAttrs::decode(attrs, &claim)?;
-        Ok(Self {
-            handle: handle_for(h, ctx)?,
-            port_index: key(s.port_index, PortIndex, ctx)?,
-            sb_index: key(s.sb_index, SbIndex, ctx)?,
-            pool_type: key(s.pool_type, SbPoolType, ctx)?,
-            tc_index: key(s.tc_index, SbTcIndex, ctx)?,
-            unknown,
-        })
-    }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        let s = SbAttrs {
-            port_index: self.port_index,
-            sb_index: self.sb_index,
-            pool_type: self.pool_type,
-            tc_index: self.tc_index,
-            ..SbAttrs::default()
-        };
-        s.encode_req(self.handle.as_ref(), &self.unknown, e);
-    }
-}
-
-/// `DEVLINK_CMD_SB_TC_POOL_BIND_SET` request (iproute2 order: port, sb, pool index, pool
-/// type, threshold, tc index; the kernel checks port, sb, pool type, tc, pool, threshold).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SbTcPoolBindSetReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Handle,
-    /// `DEVLINK_ATTR_PORT_INDEX` (u32).
-    pub port_index: u32,
-    /// `DEVLINK_ATTR_SB_INDEX` (u32).
-    pub sb_index: u32,
-    /// `DEVLINK_ATTR_SB_POOL_TYPE` (u8, policy max 1).
-    pub pool_type: SbPoolType,
-    /// `DEVLINK_ATTR_SB_TC_INDEX` (u16).
-    pub tc_index: u16,
-    /// `DEVLINK_ATTR_SB_POOL_INDEX` (u16).
-    pub pool_index: u16,
-    /// `DEVLINK_ATTR_SB_THRESHOLD` (u32).
-    pub threshold: u32,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for SbTcPoolBindSetReq {
-    fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        use Attr::{PortIndex, SbIndex, SbPoolIndex, SbPoolType, SbTcIndex, SbThreshold};
-        let claim = [
-            PortIndex,
-            SbIndex,
-            SbPoolType,
-            SbTcIndex,
-            SbPoolIndex,
-            SbThreshold,
-        ];
-        let (h, s, unknown) = SbAttrs::decode(attrs, &claim)?;
-        Ok(Self {
-            handle: h.finish()?,
-            port_index: required(s.port_index, PortIndex)?,
-            sb_index: required(s.sb_index, SbIndex)?,
-            pool_type: required(s.pool_type, SbPoolType)?,
-            tc_index: required(s.tc_index, SbTcIndex)?,
-            pool_index: required(s.pool_index, SbPoolIndex)?,
-            threshold: required(s.threshold, SbThreshold)?,
-            unknown,
-        })
-    }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        let s = SbAttrs {
-            port_index: Some(self.port_index),
-            sb_index: Some(self.sb_index),
-            pool_type: Some(self.pool_type),
-            tc_index: Some(self.tc_index),
-            pool_index: Some(self.pool_index),
-            threshold: Some(self.threshold),
-            ..SbAttrs::default()
-        };
-        s.encode_req(Some(&self.handle), &self.unknown, e);
-    }
-}
-
-/// `DEVLINK_CMD_SB_OCC_SNAPSHOT` and `DEVLINK_CMD_SB_OCC_MAX_CLEAR` request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SbOccReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Handle,
-    /// `DEVLINK_ATTR_SB_INDEX` (u32).
-    pub sb_index: u32,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for SbOccReq {
-    fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let (h, s, unknown) = SbAttrs::decode(attrs, &[Attr::SbIndex])?;
-        Ok(Self {
-            handle: h.finish()?,
-            sb_index: required(s.sb_index, Attr::SbIndex)?,
-            unknown,
-        })
-    }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        let s = SbAttrs {
-            sb_index: Some(self.sb_index),
-            ..SbAttrs::default()
-        };
-        s.encode_req(Some(&self.handle), &self.unknown, e);
-    }
-}
+);
 
 #[cfg(test)]
 mod tests {

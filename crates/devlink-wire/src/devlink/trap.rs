@@ -10,8 +10,7 @@ use crate::spec::{Attr, Space, StatsAttr, TrapAction, TrapMetadataAttr, TrapType
 use super::body::{AttrError, Body, DecodeCtx, UnknownAttr, encode_unknown, required};
 use super::handle::Handle;
 use super::notify::{
-    Nested, decode_keyed, encode_keyed, flag_in, get, get_in, put, put_flag, put_nest, put_opt,
-    walk, walk_in,
+    Nested, flag_in, get, get_in, put, put_flag, put_nest, put_opt, request, walk, walk_in,
 };
 
 /// `DEVLINK_ATTR_STATS` (nested space `enum devlink_attr_stats`, sent with
@@ -258,189 +257,72 @@ impl Body for TrapPolicer {
     }
 }
 
-/// Declares a GET request naming at most a device and one object key. The kernel answers
-/// a do without the key with ENOENT ("Device did not register this …"), not with a
-/// missing-attribute error, so the key stays optional here.
-macro_rules! keyed_get_req {
-    ($(#[$doc:meta])* $name:ident, $key:ident: $ty:ty = $attr:ident, $key_doc:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Default)]
-        pub struct $name {
-            /// `BUS_NAME`, `DEV_NAME`: required for a do, an optional filter for a dump.
-            pub handle: Option<Handle>,
-            #[doc = $key_doc]
-            pub $key: Option<$ty>,
-            /// Attributes not modelled here (the kernel ignores them), re-emitted last.
-            pub unknown: Vec<UnknownAttr>,
-        }
-
-        impl Body for $name {
-            fn decode(attrs: AttrIter<'_>, ctx: DecodeCtx) -> Result<Self, AttrError> {
-                let (handle, $key, unknown) = decode_keyed(attrs, ctx, Attr::$attr)?;
-                Ok(Self { handle, $key, unknown })
-            }
-
-            fn encode(&self, e: &mut Emitter<'_>) {
-                encode_keyed(e, self.handle.as_ref(), Attr::$attr, &self.$key, &self.unknown);
-            }
-        }
-    };
-}
-
-keyed_get_req!(
+request!(
     /// `DEVLINK_CMD_TRAP_GET` request: handle and `TRAP_NAME` for a do, optional handle
-    /// filter for a dump.
-    TrapGetReq, name: String = TrapName, "`DEVLINK_ATTR_TRAP_NAME`."
+    /// filter for a dump. A do without the name is ENOENT in the kernel ("Device did not
+    /// register this trap"), not a missing-attribute error, so the name is optional.
+    TrapGetReq, get {
+        /// `DEVLINK_ATTR_TRAP_NAME`.
+        name: opt String = TrapName,
+    }
 );
 
-keyed_get_req!(
+request!(
     /// `DEVLINK_CMD_TRAP_GROUP_GET` request: handle and `TRAP_GROUP_NAME` for a do,
-    /// optional handle filter for a dump.
-    TrapGroupGetReq, name: String = TrapGroupName, "`DEVLINK_ATTR_TRAP_GROUP_NAME`."
+    /// optional handle filter for a dump (a missing name is ENOENT, as for traps).
+    TrapGroupGetReq, get {
+        /// `DEVLINK_ATTR_TRAP_GROUP_NAME`.
+        name: opt String = TrapGroupName,
+    }
 );
 
-keyed_get_req!(
+request!(
     /// `DEVLINK_CMD_TRAP_POLICER_GET` request: handle and `TRAP_POLICER_ID` for a do,
-    /// optional handle filter for a dump.
-    TrapPolicerGetReq, id: u32 = TrapPolicerId, "`DEVLINK_ATTR_TRAP_POLICER_ID` (u32)."
+    /// optional handle filter for a dump (a missing id is ENOENT, as for traps).
+    TrapPolicerGetReq, get {
+        /// `DEVLINK_ATTR_TRAP_POLICER_ID` (u32).
+        id: opt u32 = TrapPolicerId,
+    }
 );
 
-/// `DEVLINK_CMD_TRAP_SET` request, attributes in iproute2's order. `TRAP_NAME` is what the
-/// command is about, but the kernel reports its absence as ENOENT ("Device did not
-/// register this trap", after EOPNOTSUPP for a device without traps), so it is optional.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrapSetReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Handle,
-    /// `DEVLINK_ATTR_TRAP_NAME`.
-    pub name: Option<String>,
-    /// `DEVLINK_ATTR_TRAP_ACTION` (u8, policy max 2).
-    pub action: Option<TrapAction>,
-    /// Attributes not modelled here (the kernel ignores them), re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for TrapSetReq {
-    fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let (mut name, mut action) = (None, None);
-        let (h, unknown) = walk(attrs, |k, a| {
-            match k {
-                Attr::TrapName => name = Some(get(a)?),
-                Attr::TrapAction => action = Some(get(a)?),
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        let handle = h.finish()?;
-        Ok(Self {
-            handle,
-            name,
-            action,
-            unknown,
-        })
+request!(
+    /// `DEVLINK_CMD_TRAP_SET` request, attributes in iproute2's order. `TRAP_NAME` is what
+    /// the command is about, but the kernel reports its absence as ENOENT ("Device did not
+    /// register this trap", after EOPNOTSUPP for a device without traps), so it is
+    /// optional here.
+    TrapSetReq, do_only {
+        /// `DEVLINK_ATTR_TRAP_NAME`.
+        name: opt String = TrapName,
+        /// `DEVLINK_ATTR_TRAP_ACTION` (u8, policy max 2).
+        action: opt TrapAction = TrapAction,
     }
+);
 
-    fn encode(&self, e: &mut Emitter<'_>) {
-        self.handle.encode(e);
-        put_opt(e, Attr::TrapName, &self.name);
-        put_opt(e, Attr::TrapAction, &self.action);
-        encode_unknown(&self.unknown, e);
+request!(
+    /// `DEVLINK_CMD_TRAP_GROUP_SET` request, attributes in iproute2's order. A missing
+    /// `TRAP_GROUP_NAME` is ENOENT in the kernel, so it is optional here.
+    TrapGroupSetReq, do_only {
+        /// `DEVLINK_ATTR_TRAP_GROUP_NAME`.
+        name: opt String = TrapGroupName,
+        /// `DEVLINK_ATTR_TRAP_ACTION` (u8, policy max 2).
+        action: opt TrapAction = TrapAction,
+        /// `DEVLINK_ATTR_TRAP_POLICER_ID` (u32; 0 unbinds).
+        policer_id: opt u32 = TrapPolicerId,
     }
-}
+);
 
-/// `DEVLINK_CMD_TRAP_GROUP_SET` request, attributes in iproute2's order. A missing
-/// `TRAP_GROUP_NAME` is ENOENT in the kernel, so it is optional here.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrapGroupSetReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Handle,
-    /// `DEVLINK_ATTR_TRAP_GROUP_NAME`.
-    pub name: Option<String>,
-    /// `DEVLINK_ATTR_TRAP_ACTION` (u8, policy max 2).
-    pub action: Option<TrapAction>,
-    /// `DEVLINK_ATTR_TRAP_POLICER_ID` (u32; 0 unbinds).
-    pub policer_id: Option<u32>,
-    /// Attributes not modelled here (the kernel ignores them), re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for TrapGroupSetReq {
-    fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let (mut name, mut action, mut policer_id) = (None, None, None);
-        let (h, unknown) = walk(attrs, |k, a| {
-            match k {
-                Attr::TrapGroupName => name = Some(get(a)?),
-                Attr::TrapAction => action = Some(get(a)?),
-                Attr::TrapPolicerId => policer_id = Some(get(a)?),
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        let handle = h.finish()?;
-        Ok(Self {
-            handle,
-            name,
-            action,
-            policer_id,
-            unknown,
-        })
+request!(
+    /// `DEVLINK_CMD_TRAP_POLICER_SET` request, attributes in iproute2's order. A missing
+    /// `TRAP_POLICER_ID` is ENOENT in the kernel, so it is optional here.
+    TrapPolicerSetReq, do_only {
+        /// `DEVLINK_ATTR_TRAP_POLICER_ID` (u32).
+        id: opt u32 = TrapPolicerId,
+        /// `DEVLINK_ATTR_TRAP_POLICER_RATE` (u64).
+        rate: opt u64 = TrapPolicerRate,
+        /// `DEVLINK_ATTR_TRAP_POLICER_BURST` (u64).
+        burst: opt u64 = TrapPolicerBurst,
     }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        self.handle.encode(e);
-        put_opt(e, Attr::TrapGroupName, &self.name);
-        put_opt(e, Attr::TrapAction, &self.action);
-        put_opt(e, Attr::TrapPolicerId, &self.policer_id);
-        encode_unknown(&self.unknown, e);
-    }
-}
-
-/// `DEVLINK_CMD_TRAP_POLICER_SET` request, attributes in iproute2's order. A missing
-/// `TRAP_POLICER_ID` is ENOENT in the kernel, so it is optional here.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrapPolicerSetReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Handle,
-    /// `DEVLINK_ATTR_TRAP_POLICER_ID` (u32).
-    pub id: Option<u32>,
-    /// `DEVLINK_ATTR_TRAP_POLICER_RATE` (u64).
-    pub rate: Option<u64>,
-    /// `DEVLINK_ATTR_TRAP_POLICER_BURST` (u64).
-    pub burst: Option<u64>,
-    /// Attributes not modelled here (the kernel ignores them), re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for TrapPolicerSetReq {
-    fn decode(attrs: AttrIter<'_>, _ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let (mut id, mut rate, mut burst) = (None, None, None);
-        let (h, unknown) = walk(attrs, |k, a| {
-            match k {
-                Attr::TrapPolicerId => id = Some(get(a)?),
-                Attr::TrapPolicerRate => rate = Some(get(a)?),
-                Attr::TrapPolicerBurst => burst = Some(get(a)?),
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        let handle = h.finish()?;
-        Ok(Self {
-            handle,
-            id,
-            rate,
-            burst,
-            unknown,
-        })
-    }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        self.handle.encode(e);
-        put_opt(e, Attr::TrapPolicerId, &self.id);
-        put_opt(e, Attr::TrapPolicerRate, &self.rate);
-        put_opt(e, Attr::TrapPolicerBurst, &self.burst);
-        encode_unknown(&self.unknown, e);
-    }
-}
+);
 
 #[cfg(test)]
 mod tests {
