@@ -320,3 +320,145 @@ request!(
         counters_enabled: req u8 = DpipeTableCountersEnabled,
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::super::notify::testkit::{NSIM14, decode, hex, identity, roundtrip};
+    use super::*;
+    use crate::devlink::AttrErrorKind;
+    use proptest::prelude::*;
+
+    /// One table shaped like mlxsw's `mlxsw_erif` (driver header, counters on, bound to
+    /// resource 3), built by an independent encoder from `devlink_dpipe_table_put`.
+    const TABLES: &str = "
+        a4001b00a0001c000f001d006d6c7873775f6572696600000c001e00e8030000000000000500210001000000
+        0c004b0003000000000000000c004c00020000000000000030001f002c00280008002a000000000008003700
+        00000000080034000000000008003a00010000000500360000000000300020002c002b0008002d0000000000
+        0800370000000000080034000000000008003a00020000000500360000000000";
+
+    #[test]
+    fn empty_tables_from_capture() {
+        // netdevsim has no tables: the container is there, empty.
+        let t: DpipeTables = roundtrip(&hex(&format!("{NSIM14} 04001b00")));
+        assert!(t.tables.is_empty());
+        // The request iproute2 sent (no NLM_F_ACK): the handle only.
+        let r: DpipeTableGetReq = roundtrip(&hex(NSIM14));
+        assert_eq!(r.table_name, None);
+    }
+
+    #[test]
+    fn table_layout() {
+        let t: DpipeTables = roundtrip(&hex(&format!("{NSIM14} {TABLES}")));
+        let table = &t.tables[0];
+        assert_eq!(
+            (table.name.as_str(), table.size, table.counters_enabled),
+            ("mlxsw_erif", 1000, true)
+        );
+        assert_eq!(table.resource, Some(DpipeTableResource { id: 3, units: 2 }));
+        let m = &table.matches[0];
+        assert_eq!(m.match_type, DpipeMatchType::FieldExact);
+        assert_eq!(
+            (m.field.field_id, m.field.global, m.field.global_header()),
+            (1, false, None)
+        );
+        assert_eq!(table.actions[0].action_type, DpipeActionType::FieldModify);
+        assert_eq!(table.actions[0].field.field_id, 2);
+    }
+
+    #[test]
+    fn table_errors() {
+        let mut body = hex(&format!("{NSIM14} {TABLES}"));
+        // MATCH_TYPE 1 is not a match type: the first u32 of the first DPIPE_MATCH.
+        let at = 32 + 4 + 4 + 16 + 12 + 8 + 12 + 12 + 4 + 4;
+        body[at + 4] = 1;
+        let err = decode::<DpipeTables>(&body, false).unwrap_err();
+        assert_eq!(
+            (err.attr, err.kind),
+            (Attr::DpipeMatchType as u16, AttrErrorKind::BadValue(1))
+        );
+        assert_eq!(err.offset, Some(20 + at));
+        // A table without TABLE_ACTIONS (drop the last 48 bytes, fix the two lengths).
+        let mut body = hex(&format!("{NSIM14} {TABLES}"));
+        body.truncate(body.len() - 48);
+        body[32] -= 48;
+        body[36] -= 48;
+        let err = decode::<DpipeTables>(&body, false).unwrap_err();
+        assert_eq!(
+            (err.attr, err.kind),
+            (Attr::DpipeTableActions as u16, AttrErrorKind::Missing)
+        );
+        assert_eq!(err.offset, Some(20 + 36), "the DPIPE_TABLE nest");
+        // The reply needs its container.
+        let err = decode::<DpipeTables>(&hex(NSIM14), false).unwrap_err();
+        assert_eq!(err.attr, Attr::DpipeTables as u16);
+    }
+
+    #[test]
+    fn requests() {
+        // dpipe table show DEV name mlxsw_erif
+        let body = hex(&format!("{NSIM14} 0f001d006d6c7873775f657269660000"));
+        let r: DpipeTableGetReq = roundtrip(&body);
+        assert_eq!(r.table_name.as_deref(), Some("mlxsw_erif"));
+        let r: DpipeEntriesGetReq = roundtrip(&body);
+        assert_eq!(r.table_name, "mlxsw_erif");
+        // dpipe table set DEV name mlxsw_erif counters enable
+        let body = hex(&format!(
+            "{NSIM14} 0f001d006d6c7873775f657269660000 0500210001000000"
+        ));
+        let r: DpipeCountersSetReq = roundtrip(&body);
+        assert_eq!(r.counters_enabled, 1);
+        // Missing pieces, in the kernel's order: name, then counters.
+        let err = decode::<DpipeCountersSetReq>(&hex(&format!("{NSIM14} 0500210001000000")), false)
+            .unwrap_err();
+        assert_eq!(
+            (err.attr, err.kind),
+            (Attr::DpipeTableName as u16, AttrErrorKind::Missing)
+        );
+        let err = decode::<DpipeEntriesGetReq>(&hex(NSIM14), false).unwrap_err();
+        assert_eq!(err.attr, Attr::DpipeTableName as u16);
+        // Counters as a u32.
+        let body = hex(&format!(
+            "{NSIM14} 0f001d006d6c7873775f657269660000 0800210001000000"
+        ));
+        let err = decode::<DpipeCountersSetReq>(&body, false).unwrap_err();
+        assert_eq!(
+            (err.attr, err.offset),
+            (Attr::DpipeTableCountersEnabled as u16, Some(20 + 48))
+        );
+    }
+
+    fn field_ref() -> impl Strategy<Value = DpipeFieldRef> {
+        any::<(u32, u32, u32, bool)>().prop_map(|(header_index, header_id, field_id, global)| {
+            DpipeFieldRef {
+                header_index,
+                header_id,
+                field_id,
+                global,
+            }
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn tables_identity(
+            name in "[a-z_]{1,16}", size: u64, counters: bool, res in proptest::option::of(any::<(u64, u64)>()),
+            matches in proptest::collection::vec(field_ref(), 0..3),
+            actions in proptest::collection::vec(field_ref(), 0..3),
+        ) {
+            let table = DpipeTable {
+                name,
+                size,
+                counters_enabled: counters,
+                resource: res.map(|(id, units)| DpipeTableResource { id, units }),
+                matches: matches.into_iter().map(|field| DpipeMatch {
+                    match_type: DpipeMatchType::FieldExact, field, unknown: vec![],
+                }).collect(),
+                actions: actions.into_iter().map(|field| DpipeAction {
+                    action_type: DpipeActionType::FieldModify, field, unknown: vec![],
+                }).collect(),
+                unknown: vec![],
+            };
+            identity(&DpipeTables { handle: Handle::new("pci", "0000:01:00.0"), tables: vec![table], unknown: vec![] });
+        }
+    }
+}

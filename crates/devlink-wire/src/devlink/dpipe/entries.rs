@@ -183,3 +183,123 @@ container_reply!(
     /// `DEVLINK_ATTR_DPIPE_ENTRIES` → `DPIPE_ENTRY` nests.
     entries: DpipeEntry = DpipeEntries / DpipeEntry
 );
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::notify::testkit::{NSIM14, decode, hex, identity, roundtrip};
+    use super::*;
+    use crate::devlink::{AttrErrorKind, Handle};
+    use crate::spec::{DpipeActionType, DpipeMatchType};
+    use proptest::prelude::*;
+
+    /// Entry 5 (counter 77) matching an ifindex-mapped value and rewriting a MAC under a
+    /// mask, then entry 6 with no values; built by an independent encoder from
+    /// `devlink_dpipe_entry_put`.
+    const ENTRIES: &str = "
+        c8002200ac0023000c00240005000000000000000c0027004d0000000000000044002500400029002c002800
+        08002a00000000000800370000000000080034000000000008003a0000000000050036000000000008002e00
+        0700000008003000070000004c00260048002c002c002b0008002d0000000000080037000000000008003400
+        0000000008003a000100000005003600010000000a002e000a0b0c0d0e0f00000a002f00ffffffffffff0000
+        180023000c00240006000000000000000400250004002600";
+
+    #[test]
+    fn entries_layout() {
+        let d: DpipeEntries = roundtrip(&hex(&format!("{NSIM14} {ENTRIES}")));
+        let e = &d.entries[0];
+        assert_eq!((e.index, e.counter), (5, Some(77)));
+        let mv = &e.match_values[0];
+        assert_eq!(mv.field_match.match_type, DpipeMatchType::FieldExact);
+        assert_eq!(
+            mv.value,
+            DpipeValue {
+                value: vec![7, 0, 0, 0],
+                mask: None,
+                mapping: Some(7)
+            }
+        );
+        let av = &e.action_values[0];
+        assert_eq!(av.action.action_type, DpipeActionType::FieldModify);
+        assert!(av.action.field.global);
+        assert_eq!(av.value.mask.as_deref(), Some(&[0xff; 6][..]));
+        let empty = &d.entries[1];
+        assert_eq!(
+            (
+                empty.counter,
+                empty.match_values.len(),
+                empty.action_values.len()
+            ),
+            (None, 0, 0)
+        );
+    }
+
+    #[test]
+    fn entry_errors() {
+        // An entry without its index.
+        let body = hex(&format!("{NSIM14} 10002200 0c002300 04002500 04002600"));
+        let err = decode::<DpipeEntries>(&body, false).unwrap_err();
+        assert_eq!(
+            (err.attr, err.kind),
+            (Attr::DpipeEntryIndex as u16, AttrErrorKind::Missing)
+        );
+        assert_eq!(err.offset, Some(20 + 32 + 4));
+        // A match without FIELD_ID: reported against the DPIPE_MATCH nest.
+        let body = hex(&format!(
+            "{NSIM14} 44002200 40002300 0c002400 0500000000000000 04002600
+             2c002500 28002900 24002800 08002a00 00000000 08003700 00000000 08003400 00000000
+             05003600 00000000"
+        ));
+        let err = decode::<DpipeEntries>(&body, false).unwrap_err();
+        assert_eq!(
+            (err.attr, err.kind),
+            (Attr::DpipeFieldId as u16, AttrErrorKind::Missing)
+        );
+        assert_eq!(err.offset, Some(20 + 32 + 4 + 4 + 12 + 4 + 4 + 4));
+        // ENTRY_INDEX as a u32.
+        let body = hex(&format!(
+            "{NSIM14} 18002200 14002300 08002400 05000000 04002500 04002600"
+        ));
+        let err = decode::<DpipeEntries>(&body, false).unwrap_err();
+        assert_eq!(
+            (err.attr, err.offset),
+            (Attr::DpipeEntryIndex as u16, Some(20 + 32 + 8))
+        );
+        assert!(matches!(err.kind, AttrErrorKind::Payload(_)));
+    }
+
+    #[test]
+    fn unknown_kept_inside_an_entry() {
+        let body = hex(&format!(
+            "{NSIM14} 20002200 1c002300 0c002400 0500000000000000 04002500 04002600 0400ff01"
+        ));
+        let d: DpipeEntries = roundtrip(&body);
+        assert_eq!(d.entries[0].unknown[0].raw_type, 0x1ff);
+    }
+
+    proptest! {
+        #[test]
+        fn entries_identity(
+            index: u64, counter: Option<u64>,
+            value in proptest::collection::vec(any::<u8>(), 0..20),
+            masked: bool, mapping: Option<u32>,
+        ) {
+            let field = super::super::DpipeFieldRef::default();
+            let mask = masked.then(|| vec![0xff; value.len()]);
+            let entry = DpipeEntry {
+                index,
+                counter,
+                match_values: vec![DpipeMatchValue {
+                    field_match: DpipeMatch { match_type: DpipeMatchType::FieldExact, field, unknown: vec![] },
+                    value: DpipeValue { value: value.clone(), mask: mask.clone(), mapping },
+                    unknown: vec![],
+                }],
+                action_values: vec![DpipeActionValue {
+                    action: DpipeAction { action_type: DpipeActionType::FieldModify, field, unknown: vec![] },
+                    value: DpipeValue { value, mask, mapping: None },
+                    unknown: vec![],
+                }],
+                unknown: vec![],
+            };
+            identity(&DpipeEntries { handle: Handle::new("pci", "0000:01:00.0"), entries: vec![entry], unknown: vec![] });
+        }
+    }
+}
