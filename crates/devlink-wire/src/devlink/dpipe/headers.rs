@@ -59,7 +59,7 @@ impl Nested for DpipeField {
 pub struct DpipeHeader {
     /// `DEVLINK_ATTR_DPIPE_HEADER_NAME`, e.g. "ethernet".
     pub name: String,
-    /// `DEVLINK_ATTR_DPIPE_HEADER_ID` (u32): a [`DpipeHeaderId`] if `global`.
+    /// `DEVLINK_ATTR_DPIPE_HEADER_ID` (u32): a [`DpipeHeaderId`](crate::spec::DpipeHeaderId) if `global`.
     pub id: u32,
     /// `DEVLINK_ATTR_DPIPE_HEADER_GLOBAL` (u8 0/1).
     pub global: bool,
