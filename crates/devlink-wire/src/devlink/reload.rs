@@ -30,7 +30,10 @@ pub struct ReloadReq {
     /// `DEVLINK_ATTR_RELOAD_ACTION` (u8, policy range 1–2; absent means
     /// `DRIVER_REINIT`). Its presence, or that of `limits`, asks for a `RELOAD` reply.
     pub action: Option<ReloadAction>,
-    /// `DEVLINK_ATTR_RELOAD_LIMITS` (bitfield32 of `1 << DEVLINK_RELOAD_LIMIT_*`).
+    /// `DEVLINK_ATTR_RELOAD_LIMITS` (bitfield32 of `1 << DEVLINK_RELOAD_LIMIT_*`). Policy:
+    /// mainline's generated `NLA_POLICY_BITFIELD32(6)` (the YNL spec takes the bits from
+    /// `enum devlink_reload_action`) rejects the selector 3 iproute2 sends
+    /// (`DEVLINK_RELOAD_LIMITS_VALID_MASK`); 6.1 validated against 3. Not checked here.
     pub limits: Option<Bitfield32>,
     /// Attributes not modelled here (the kernel ignores them), re-emitted last.
     pub unknown: Vec<UnknownAttr>,
