@@ -188,6 +188,11 @@ mod tests {
             (r.netns_pid, r.action),
             (Some(1234), Some(ReloadAction::DriverReinit))
         );
+        // Unknown attributes (here a PAD and a future u32) are kept and re-emitted last.
+        let r: ReloadReq = roundtrip(&hex(&format!(
+            "{NSIM14} 05009900 01000000 04003d00 0800ff01 01000000"
+        )));
+        assert_eq!(r.unknown.len(), 2);
     }
 
     #[test]
