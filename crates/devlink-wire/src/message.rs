@@ -2,6 +2,7 @@
 //! family, each devlink command mapped to its body by direction (request or
 //! reply/notification).
 
+use crate::ctrl::{CtrlError, CtrlMessage};
 use crate::devlink::*;
 use crate::nl::{
     AttrIter, DoneMsg, EmitError, Emitter, ErrorMsg, GENL_HDRLEN, GENL_ID_CTRL, GenlHeader,
@@ -9,7 +10,6 @@ use crate::nl::{
     RawMessage,
 };
 use crate::spec::{Attr, Cmd, Space};
-use crate::tree::{self, Node, TreeCtx};
 
 /// Family ids needed to tell devlink messages from others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,13 +70,8 @@ pub enum Payload {
     Done(DoneMsg),
     /// `NLMSG_OVERRUN`, payload kept.
     Overrun(Vec<u8>),
-    /// The generic netlink controller (schema-driven until its typed model lands).
-    Ctrl {
-        /// `cmd`, `version`, `reserved` as sent.
-        genl: GenlHeader,
-        /// The attributes.
-        attrs: Vec<Node>,
-    },
+    /// The generic netlink controller.
+    Ctrl(CtrlMessage),
     /// The devlink family.
     Devlink(DevlinkMessage),
     /// Another family or protocol, payload kept.
@@ -132,8 +127,6 @@ macro_rules! bodies {
         #[allow(missing_docs)]
         pub enum DevlinkBody {
             $($t($t),)*
-            /// A body this crate has no typed model for yet: the schema-driven tree.
-            Generic(Vec<Node>),
         }
 
         impl DevlinkBody {
@@ -141,7 +134,6 @@ macro_rules! bodies {
             pub fn encode(&self, e: &mut Emitter<'_>) {
                 match self {
                     $(Self::$t(b) => b.encode(e),)*
-                    Self::Generic(nodes) => tree::encode(nodes, e),
                 }
             }
         }
@@ -154,15 +146,25 @@ macro_rules! bodies {
 
 bodies! {
     Dev, DevReq,
-}
-
-/// The schema-driven tree, for commands whose typed body is not written yet.
-fn generic(attrs: AttrIter<'_>, c: Cmd, request: bool) -> DevlinkBody {
-    let ctx = TreeCtx {
-        space: Space::Devlink,
-        selftest_results: c == Cmd::SelftestsRun && !request,
-    };
-    DevlinkBody::Generic(tree::decode(attrs, ctx))
+    Port, PortGetReq, PortSetReq, PortNewReq, PortKeyReq, PortSplitReq,
+    Sb, SbPool, SbPortPool, SbTcPoolBind, SbGetReq, SbPoolGetReq, SbPoolSetReq,
+    SbPortPoolGetReq, SbPortPoolSetReq, SbTcPoolBindGetReq, SbTcPoolBindSetReq, SbOccReq,
+    Eswitch,
+    DpipeTables, DpipeEntries, DpipeHeaders, DpipeTableGetReq, DpipeEntriesGetReq,
+    DpipeCountersSetReq,
+    ResourceDump, ResourceSetReq,
+    ReloadReq, ReloadReply,
+    Param, ParamGetReq, ParamSetReq,
+    Region, RegionEvent, RegionRead, RegionGetReq, RegionNewReq, RegionDelReq, RegionReadReq,
+    Info,
+    HealthReporter, HealthReq, HealthSetReq, Fmsg,
+    FlashStatus, FlashUpdateReq,
+    Trap, TrapGroup, TrapPolicer, TrapGetReq, TrapSetReq, TrapGroupGetReq, TrapGroupSetReq,
+    TrapPolicerGetReq, TrapPolicerSetReq,
+    Rate, RateGetReq, RateReq, RateDelReq,
+    Linecard, LinecardGetReq, LinecardSetReq,
+    SelftestsGet, SelftestsRun,
+    NotifyFilterReq,
 }
 
 fn body<T: Body + Into<DevlinkBody>>(
@@ -211,35 +213,53 @@ impl DevlinkBody {
             | C::ResourceDump
             | C::InfoGet
             | C::SelftestsGet => body::<DevReq>(a, x),
-            C::Unspec
-            | C::Set
-            | C::New
-            | C::Del
-            | C::SbSet
-            | C::SbNew
-            | C::SbDel
-            | C::SbPoolNew
-            | C::SbPoolDel
-            | C::SbPortPoolNew
-            | C::SbPortPoolDel
-            | C::SbTcPoolBindNew
-            | C::SbTcPoolBindDel
-            | C::ParamNew
-            | C::ParamDel
-            | C::RegionSet
-            | C::PortParamNew
-            | C::PortParamDel
-            | C::FlashUpdateEnd
-            | C::FlashUpdateStatus
-            | C::TrapNew
-            | C::TrapDel
-            | C::TrapGroupNew
-            | C::TrapGroupDel
-            | C::TrapPolicerNew
-            | C::TrapPolicerDel
-            | C::LinecardNew
-            | C::LinecardDel => return Err(DecodeError::NotARequest(c)),
-            _ => Ok(generic(a, c, true)),
+            C::PortGet => body::<PortGetReq>(a, x),
+            C::PortSet => body::<PortSetReq>(a, x),
+            C::PortNew => body::<PortNewReq>(a, x),
+            C::PortDel | C::PortUnsplit => body::<PortKeyReq>(a, x),
+            C::PortSplit => body::<PortSplitReq>(a, x),
+            C::SbGet => body::<SbGetReq>(a, x),
+            C::SbPoolGet => body::<SbPoolGetReq>(a, x),
+            C::SbPoolSet => body::<SbPoolSetReq>(a, x),
+            C::SbPortPoolGet => body::<SbPortPoolGetReq>(a, x),
+            C::SbPortPoolSet => body::<SbPortPoolSetReq>(a, x),
+            C::SbTcPoolBindGet => body::<SbTcPoolBindGetReq>(a, x),
+            C::SbTcPoolBindSet => body::<SbTcPoolBindSetReq>(a, x),
+            C::SbOccSnapshot | C::SbOccMaxClear => body::<SbOccReq>(a, x),
+            C::EswitchSet => body::<EswitchSetReq>(a, x),
+            C::DpipeTableGet => body::<DpipeTableGetReq>(a, x),
+            C::DpipeEntriesGet => body::<DpipeEntriesGetReq>(a, x),
+            C::DpipeTableCountersSet => body::<DpipeCountersSetReq>(a, x),
+            C::ResourceSet => body::<ResourceSetReq>(a, x),
+            C::Reload => body::<ReloadReq>(a, x),
+            C::ParamGet | C::PortParamGet => body::<ParamGetReq>(a, x),
+            C::ParamSet | C::PortParamSet => body::<ParamSetReq>(a, x),
+            C::RegionGet => body::<RegionGetReq>(a, x),
+            C::RegionNew => body::<RegionNewReq>(a, x),
+            C::RegionDel => body::<RegionDelReq>(a, x),
+            C::RegionRead => body::<RegionReadReq>(a, x),
+            C::HealthReporterGet
+            | C::HealthReporterRecover
+            | C::HealthReporterDiagnose
+            | C::HealthReporterDumpGet
+            | C::HealthReporterDumpClear
+            | C::HealthReporterTest => body::<HealthReq>(a, x),
+            C::HealthReporterSet => body::<HealthSetReq>(a, x),
+            C::FlashUpdate => body::<FlashUpdateReq>(a, x),
+            C::TrapGet => body::<TrapGetReq>(a, x),
+            C::TrapSet => body::<TrapSetReq>(a, x),
+            C::TrapGroupGet => body::<TrapGroupGetReq>(a, x),
+            C::TrapGroupSet => body::<TrapGroupSetReq>(a, x),
+            C::TrapPolicerGet => body::<TrapPolicerGetReq>(a, x),
+            C::TrapPolicerSet => body::<TrapPolicerSetReq>(a, x),
+            C::RateGet => body::<RateGetReq>(a, x),
+            C::RateSet | C::RateNew => body::<RateReq>(a, x),
+            C::RateDel => body::<RateDelReq>(a, x),
+            C::LinecardGet => body::<LinecardGetReq>(a, x),
+            C::LinecardSet => body::<LinecardSetReq>(a, x),
+            C::SelftestsRun => body::<SelftestsRunReq>(a, x),
+            C::NotifyFilterSet => body::<NotifyFilterReq>(a, x),
+            other => return Err(DecodeError::NotARequest(other)),
         })
     }
 
@@ -251,46 +271,40 @@ impl DevlinkBody {
     ) -> Result<Result<Self, AttrError>, DecodeError> {
         use Cmd as C;
         Ok(match c {
-            C::New if has_port_index(&a) => Ok(generic(a, c, false)),
+            C::New if has_port_index(&a) => body::<Port>(a, x),
             C::New | C::Del => body::<Dev>(a, x),
-            C::Unspec
-            | C::Get
-            | C::Set
-            | C::PortGet
-            | C::PortSet
-            | C::PortSplit
-            | C::PortUnsplit
-            | C::SbGet
-            | C::SbSet
-            | C::SbPoolGet
-            | C::SbPoolSet
-            | C::SbPortPoolGet
-            | C::SbPortPoolSet
-            | C::SbTcPoolBindGet
-            | C::SbTcPoolBindSet
-            | C::SbOccSnapshot
-            | C::SbOccMaxClear
-            | C::EswitchSet
-            | C::DpipeTableCountersSet
-            | C::ResourceSet
-            | C::ParamSet
-            | C::RegionSet
-            | C::PortParamSet
-            | C::HealthReporterSet
-            | C::HealthReporterDumpClear
-            | C::TrapGet
-            | C::TrapSet
-            | C::TrapGroupGet
-            | C::TrapGroupSet
-            | C::TrapPolicerGet
-            | C::TrapPolicerSet
-            | C::HealthReporterTest
-            | C::RateGet
-            | C::RateSet
-            | C::LinecardGet
-            | C::LinecardSet
-            | C::NotifyFilterSet => return Err(DecodeError::NotAReply(c)),
-            _ => Ok(generic(a, c, false)),
+            C::PortNew | C::PortDel => body::<Port>(a, x),
+            C::SbNew => body::<Sb>(a, x),
+            C::SbPoolNew => body::<SbPool>(a, x),
+            C::SbPortPoolNew => body::<SbPortPool>(a, x),
+            C::SbTcPoolBindNew => body::<SbTcPoolBind>(a, x),
+            C::EswitchGet => body::<Eswitch>(a, x),
+            C::DpipeTableGet => body::<DpipeTables>(a, x),
+            C::DpipeEntriesGet => body::<DpipeEntries>(a, x),
+            C::DpipeHeadersGet => body::<DpipeHeaders>(a, x),
+            C::ResourceDump => body::<ResourceDump>(a, x),
+            C::Reload => body::<ReloadReply>(a, x),
+            C::ParamGet
+            | C::ParamNew
+            | C::ParamDel
+            | C::PortParamGet
+            | C::PortParamNew
+            | C::PortParamDel => body::<Param>(a, x),
+            C::RegionGet => body::<Region>(a, x),
+            C::RegionNew | C::RegionDel => body::<RegionEvent>(a, x),
+            C::RegionRead => body::<RegionRead>(a, x),
+            C::InfoGet => body::<Info>(a, x),
+            C::HealthReporterGet | C::HealthReporterRecover => body::<HealthReporter>(a, x),
+            C::HealthReporterDiagnose | C::HealthReporterDumpGet => body::<Fmsg>(a, x),
+            C::FlashUpdate | C::FlashUpdateEnd | C::FlashUpdateStatus => body::<FlashStatus>(a, x),
+            C::TrapNew | C::TrapDel => body::<Trap>(a, x),
+            C::TrapGroupNew | C::TrapGroupDel => body::<TrapGroup>(a, x),
+            C::TrapPolicerNew | C::TrapPolicerDel => body::<TrapPolicer>(a, x),
+            C::RateNew | C::RateDel => body::<Rate>(a, x),
+            C::LinecardNew | C::LinecardDel => body::<Linecard>(a, x),
+            C::SelftestsGet => body::<SelftestsGet>(a, x),
+            C::SelftestsRun => body::<SelftestsRun>(a, x),
+            other => return Err(DecodeError::NotAReply(other)),
         })
     }
 }
@@ -306,19 +320,13 @@ impl Message {
             NLMSG_DONE => Payload::Done(DoneMsg::parse(p, h.flags)?),
             NLMSG_OVERRUN => Payload::Overrun(p.to_vec()),
             GENL_ID_CTRL => {
-                let genl = GenlHeader::parse(p)?;
-                let attrs = AttrIter::with_base(
-                    p.get(GENL_HDRLEN..).unwrap_or_default(),
-                    NLMSG_HDRLEN + GENL_HDRLEN,
-                );
-                let attrs = tree::decode(
-                    attrs,
-                    TreeCtx {
-                        space: Space::Ctrl,
-                        selftest_results: false,
+                Payload::Ctrl(CtrlMessage::decode(p, h.is_request()).map_err(|e| match e {
+                    CtrlError::Framing(e) => DecodeError::Framing(e),
+                    CtrlError::Attr(error) => DecodeError::Ctrl {
+                        cmd: p.first().copied().unwrap_or(0),
+                        error,
                     },
-                );
-                Payload::Ctrl { genl, attrs }
+                })?)
             }
             ty if Some(ty) == families.devlink => {
                 let genl = GenlHeader::parse(p)?;
@@ -333,7 +341,7 @@ impl Message {
             _ => Payload::Other(p.to_vec()),
         };
         let padding = match &payload {
-            Payload::Ctrl { .. } | Payload::Devlink(_) => {
+            Payload::Ctrl(_) | Payload::Devlink(_) => {
                 let space = if h.ty == GENL_ID_CTRL {
                     Space::Ctrl
                 } else {
@@ -361,12 +369,7 @@ impl Message {
             Payload::Noop(b) | Payload::Overrun(b) | Payload::Other(b) => out.extend_from_slice(b),
             Payload::Error(e) => e.emit(&mut out)?,
             Payload::Done(d) => d.emit(&mut out)?,
-            Payload::Ctrl { genl, attrs } => {
-                genl.emit(&mut out);
-                let mut e = Emitter::new(&mut out);
-                tree::encode(attrs, &mut e);
-                e.finish()?;
-            }
+            Payload::Ctrl(c) => c.encode(&mut out)?,
             Payload::Devlink(m) => {
                 m.genl.emit(&mut out);
                 let mut e = Emitter::new(&mut out);
