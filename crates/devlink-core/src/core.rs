@@ -1,0 +1,264 @@
+//! [`Core`]: every instance, the lifecycle transitions and the notification queue.
+
+use std::collections::BTreeMap;
+
+use devlink_wire::devlink::Handle;
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::spec::{Cmd, KernelEnum, ReloadAction, ReloadLimit};
+
+use crate::driver::{Driver, DriverError};
+use crate::error::{CoreError, LifecycleError};
+use crate::instance::{Instance, Lifecycle};
+use crate::notify::{Notification, Notifier};
+use crate::{Devl, Errno, InstanceId};
+
+/// The devlink core: one owner of all state. Drive it with method calls; drain
+/// notifications with [`Core::poll_notification`] in the order they were queued.
+#[derive(Debug, Default)]
+pub struct Core {
+    instances: BTreeMap<InstanceId, Instance>,
+    next_id: u32,
+    notifier: Notifier,
+}
+
+impl Core {
+    /// An empty core.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `devlink_alloc`: a new, invisible instance driven by `driver`. Nothing is notified
+    /// until [`Core::register`].
+    pub fn alloc(&mut self, handle: Handle, driver: Box<dyn Driver>) -> InstanceId {
+        let id = InstanceId(self.next_id);
+        self.next_id = self.next_id.wrapping_add(1);
+        self.instances.insert(id, Instance::new(handle, driver));
+        self.notifier.bump();
+        id
+    }
+
+    /// The instance, borrowed for changes through the driver-side API.
+    pub fn devl(&mut self, id: InstanceId) -> Result<Devl<'_>, CoreError> {
+        let inst = self
+            .instances
+            .get_mut(&id)
+            .ok_or(CoreError::NoInstance(id))?;
+        Ok(Devl {
+            id,
+            inst,
+            notifier: &mut self.notifier,
+        })
+    }
+
+    /// `devl_register`: the instance becomes visible. Queues its `NEW`, then the
+    /// replay of every object it already has (see `objects/replay.rs`).
+    pub fn register(&mut self, id: InstanceId) -> Result<(), CoreError> {
+        let inst = self.instances.get(&id).ok_or(CoreError::NoInstance(id))?;
+        if inst.lifecycle != Lifecycle::Allocated {
+            return Err(LifecycleError::NotAllocated(inst.handle.clone()).into());
+        }
+        if self.lookup(&inst.handle).is_some() {
+            return Err(LifecycleError::HandleInUse(inst.handle.clone()).into());
+        }
+        let inst = self
+            .instances
+            .get_mut(&id)
+            .ok_or(CoreError::NoInstance(id))?;
+        inst.lifecycle = Lifecycle::Registered;
+        self.notifier.bump();
+        let n = &mut self.notifier;
+        n.push(
+            id,
+            &inst.handle,
+            None,
+            Cmd::New,
+            DevlinkBody::Dev(inst.fill()),
+        );
+        for (port, cmd, body) in inst.objects.replay_register() {
+            n.push(id, &inst.handle, port, cmd, body);
+        }
+        Ok(())
+    }
+
+    /// `devl_unregister`: queues the DEL of every remaining object, then the instance's
+    /// `DEL`; afterwards the instance is invisible and nothing more is queued about it.
+    pub fn unregister(&mut self, id: InstanceId) -> Result<(), CoreError> {
+        let inst = self
+            .instances
+            .get_mut(&id)
+            .ok_or(CoreError::NoInstance(id))?;
+        if inst.lifecycle != Lifecycle::Registered {
+            return Err(LifecycleError::NotRegistered(inst.handle.clone()).into());
+        }
+        let n = &mut self.notifier;
+        for (port, cmd, body) in inst.objects.replay_unregister() {
+            n.push(id, &inst.handle, port, cmd, body);
+        }
+        n.push(
+            id,
+            &inst.handle,
+            None,
+            Cmd::Del,
+            DevlinkBody::Dev(inst.fill()),
+        );
+        inst.lifecycle = Lifecycle::Unregistered;
+        n.bump();
+        Ok(())
+    }
+
+    /// `devlink_free`: forget an instance that is not registered, with whatever objects
+    /// it still has (silently: it is invisible).
+    pub fn free(&mut self, id: InstanceId) -> Result<(), CoreError> {
+        let inst = self.instances.get(&id).ok_or(CoreError::NoInstance(id))?;
+        if inst.lifecycle == Lifecycle::Registered {
+            return Err(LifecycleError::StillRegistered(inst.handle.clone()).into());
+        }
+        self.instances.remove(&id);
+        self.notifier.bump();
+        Ok(())
+    }
+
+    /// `devlink_reload` after the request checks: `reload_down`, driverinit values
+    /// applied (driver_reinit), `reload_up`, the `reload_failed` flag (instance `NEW` if
+    /// it changed), then on success the statistics and the instance `NEW`. Returns the
+    /// actions performed (bitmask). A failed `reload_down` changes and emits nothing.
+    pub fn reload(
+        &mut self,
+        id: InstanceId,
+        action: ReloadAction,
+        limit: ReloadLimit,
+    ) -> Result<u32, DriverError> {
+        let no_dev = || DriverError::new(Errno::ENODEV, "");
+        let inst = self.instances.get_mut(&id).ok_or_else(no_dev)?;
+        if !inst.is_registered() {
+            return Err(no_dev());
+        }
+        let mut driver = inst.driver.take().ok_or_else(no_dev)?;
+        let result = self.reload_with(id, driver.as_mut(), action, limit);
+        if let Some(inst) = self.instances.get_mut(&id) {
+            inst.driver = Some(driver);
+        }
+        result
+    }
+
+    fn reload_with(
+        &mut self,
+        id: InstanceId,
+        driver: &mut dyn Driver,
+        action: ReloadAction,
+        limit: ReloadLimit,
+    ) -> Result<u32, DriverError> {
+        let mut devl = self
+            .devl(id)
+            .map_err(|_| DriverError::new(Errno::ENODEV, ""))?;
+        driver.reload_down(&mut devl, false, action, limit)?;
+        if action == ReloadAction::DriverReinit {
+            devl.params_driverinit_load_new();
+        }
+        let up = driver.reload_up(&mut devl, action, limit);
+        let failed = up.is_err();
+        if devl.inst.reload_failed != failed {
+            devl.inst.reload_failed = failed;
+            devl.changed();
+            devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::Dev(inst.fill())));
+        }
+        let performed = up?;
+        devl.inst.stats.add(limit, performed | (1 << action.repr()));
+        devl.changed();
+        devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::Dev(inst.fill())));
+        Ok(performed)
+    }
+
+    /// The next queued notification, in queue order.
+    pub fn poll_notification(&mut self) -> Option<Notification> {
+        self.notifier.pop()
+    }
+
+    /// How many notifications are queued.
+    #[must_use]
+    pub fn pending_notifications(&self) -> usize {
+        self.notifier.len()
+    }
+
+    /// The global revision: advanced by every change.
+    #[must_use]
+    pub const fn revision(&self) -> u64 {
+        self.notifier.revision()
+    }
+
+    /// The registered instance with this handle (what requests resolve).
+    #[must_use]
+    pub fn lookup(&self, handle: &Handle) -> Option<InstanceId> {
+        self.instances
+            .iter()
+            .find(|(_, i)| i.is_registered() && &i.handle == handle)
+            .map(|(&id, _)| id)
+    }
+
+    /// An instance's place in its life, if it is allocated.
+    #[must_use]
+    pub fn lifecycle(&self, id: InstanceId) -> Option<Lifecycle> {
+        self.instances.get(&id).map(|i| i.lifecycle)
+    }
+
+    /// Registered instances in index order (the order of unfiltered dumps).
+    pub fn registered(&self) -> impl Iterator<Item = InstanceId> + '_ {
+        self.instances
+            .iter()
+            .filter(|(_, i)| i.is_registered())
+            .map(|(&id, _)| id)
+    }
+
+    /// What dumps of every notified object kind show for a registered instance, in
+    /// dump order: the instance (`NEW`), line cards, ports, trap policers, trap groups,
+    /// traps, rates, regions (with their snapshot lists), params. `None` if the
+    /// instance is not registered.
+    #[must_use]
+    pub fn dump_objects(&self, id: InstanceId) -> Option<Vec<(Cmd, DevlinkBody)>> {
+        let inst = self.instances.get(&id).filter(|i| i.is_registered())?;
+        let o = &inst.objects;
+        let mut out = vec![(Cmd::New, DevlinkBody::Dev(inst.fill()))];
+        out.extend(
+            o.linecards
+                .iter()
+                .map(|l| (Cmd::LinecardNew, DevlinkBody::Linecard(l.clone()))),
+        );
+        out.extend(
+            o.ports
+                .values()
+                .map(|p| (Cmd::PortNew, DevlinkBody::Port(p.clone()))),
+        );
+        out.extend(
+            o.policers
+                .iter()
+                .map(|p| (Cmd::TrapPolicerNew, DevlinkBody::TrapPolicer(p.clone()))),
+        );
+        out.extend(
+            o.groups
+                .iter()
+                .map(|g| (Cmd::TrapGroupNew, DevlinkBody::TrapGroup(g.clone()))),
+        );
+        out.extend(
+            o.traps
+                .iter()
+                .map(|t| (Cmd::TrapNew, DevlinkBody::Trap(t.clone()))),
+        );
+        out.extend(
+            o.rates
+                .iter()
+                .map(|r| (Cmd::RateNew, DevlinkBody::Rate(r.clone()))),
+        );
+        out.extend(
+            o.regions
+                .iter()
+                .map(|r| (Cmd::RegionGet, DevlinkBody::Region(r.region.clone()))),
+        );
+        out.extend(
+            o.params
+                .values()
+                .map(|p| (Cmd::ParamGet, DevlinkBody::Param(p.param.clone()))),
+        );
+        Some(out)
+    }
+}

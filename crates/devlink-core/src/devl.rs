@@ -1,0 +1,63 @@
+//! [`Devl`]: one instance as its driver sees it, the counterpart of the kernel's
+//! `devl_*` API. Every change goes through here so that it is counted (revision) and
+//! notified behind the registration gate.
+
+use devlink_wire::devlink::Handle;
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::spec::Cmd;
+
+use crate::InstanceId;
+use crate::instance::{Instance, Lifecycle};
+use crate::notify::Notifier;
+
+/// One instance, borrowed for changes. Obtained from [`crate::Core::devl`], or passed to
+/// [`crate::Driver`] callbacks.
+#[derive(Debug)]
+pub struct Devl<'a> {
+    pub(crate) id: InstanceId,
+    pub(crate) inst: &'a mut Instance,
+    pub(crate) notifier: &'a mut Notifier,
+}
+
+impl Devl<'_> {
+    /// The instance id.
+    #[must_use]
+    pub const fn id(&self) -> InstanceId {
+        self.id
+    }
+
+    /// The instance handle.
+    #[must_use]
+    pub fn handle(&self) -> &Handle {
+        &self.inst.handle
+    }
+
+    /// Where the instance is in its life.
+    #[must_use]
+    pub fn lifecycle(&self) -> Lifecycle {
+        self.inst.lifecycle
+    }
+
+    /// Count one state change (advances the global revision).
+    pub(crate) fn changed(&mut self) {
+        self.notifier.bump();
+    }
+
+    /// The registration gate: queue `cmd` with the body `fill` builds, only while the
+    /// instance is registered (the body is not even built otherwise). `fill` returns
+    /// `None` when the object is gone, which callers avoid by notifying DELs before
+    /// removing.
+    pub(crate) fn notify(
+        &mut self,
+        port_index: Option<u32>,
+        cmd: Cmd,
+        fill: impl FnOnce(&Instance) -> Option<DevlinkBody>,
+    ) {
+        if self.inst.is_registered()
+            && let Some(body) = fill(self.inst)
+        {
+            self.notifier
+                .push(self.id, &self.inst.handle, port_index, cmd, body);
+        }
+    }
+}

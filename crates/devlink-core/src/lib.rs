@@ -1,0 +1,31 @@
+//! devlink-core: the devlink object model, the instance lifecycle and the ordered,
+//! queue-based notification engine. Sans-IO: the caller (the daemon, a test) drives it
+//! with method calls and drains notifications with [`Core::poll_notification`]; the core
+//! never touches sockets, threads, clocks or OS randomness.
+//!
+//! - [`Core`] owns every instance ([`InstanceId`]) and the notification queue.
+//! - Drivers build their devices through [`Devl`], the counterpart of the kernel's
+//!   `devl_*` functions, and receive callbacks through the [`Driver`] trait.
+//! - [`checker`] validates any event stream against the notification contract, and
+//!   [`fold`] replays a stream into the state a dump shows.
+
+pub mod checker;
+pub mod fold;
+
+mod core;
+mod devl;
+mod driver;
+mod error;
+mod ids;
+mod instance;
+mod notify;
+mod objects;
+
+pub use crate::core::Core;
+pub use devl::Devl;
+pub use driver::{Driver, DriverError, NoopDriver, ReloadCaps};
+pub use error::{CoreError, Errno};
+pub use ids::InstanceId;
+pub use instance::Lifecycle;
+pub use notify::Notification;
+pub use objects::{ParamDef, PortAttrs, RegionDef};

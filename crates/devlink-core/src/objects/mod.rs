@@ -1,0 +1,48 @@
+//! The sub-objects of an instance, one file per kind (mirroring `net/devlink/*.c`), and
+//! the order in which they are replayed at registration and unregistration.
+
+mod health;
+mod linecard;
+mod param;
+mod port;
+mod rate;
+mod region;
+mod replay;
+mod trap;
+
+pub use param::ParamDef;
+pub use port::PortAttrs;
+pub use region::RegionDef;
+
+pub(crate) use health::ReporterItem;
+pub(crate) use param::ParamItem;
+pub(crate) use region::RegionItem;
+
+use std::collections::BTreeMap;
+
+use devlink_wire::devlink::{Linecard, Port, Rate, Trap, TrapGroup, TrapPolicer};
+
+/// Everything an instance owns besides its own attributes. Objects are stored as the
+/// kernel describes them (the reply bodies of `devlink-wire`), so a notification or a
+/// dump message is a copy of the stored value.
+#[derive(Debug, Default)]
+pub(crate) struct Objects {
+    /// By port index (the kernel's ports xarray).
+    pub(crate) ports: BTreeMap<u32, Port>,
+    /// By param id: generic ids first, then driver ids (the params xarray).
+    pub(crate) params: BTreeMap<u32, ParamItem>,
+    /// Registration order.
+    pub(crate) policers: Vec<TrapPolicer>,
+    /// Registration order.
+    pub(crate) groups: Vec<TrapGroup>,
+    /// Registration order.
+    pub(crate) traps: Vec<Trap>,
+    /// Creation order; instance and port regions.
+    pub(crate) regions: Vec<RegionItem>,
+    /// Creation order; leaves and nodes.
+    pub(crate) rates: Vec<Rate>,
+    /// Creation order.
+    pub(crate) linecards: Vec<Linecard>,
+    /// Creation order; instance and port reporters.
+    pub(crate) reporters: Vec<ReporterItem>,
+}

@@ -1,0 +1,140 @@
+//! What an instance's registration and unregistration announce about existing objects
+//! (kernel: `devlink_notify_register` / `devlink_notify_unregister` in `dev.c`).
+//!
+//! Register: line cards, ports (ascending index), trap policers, trap groups, traps,
+//! rates, regions, params (ascending id). Unregister: params (ascending id), regions,
+//! rates, traps, trap groups, trap policers (each in reverse), ports (ascending index),
+//! line cards (reverse). Where the kernel's order would put a child before its parent
+//! (rate nodes, which it lists most recent first) or leaves objects out (snapshots, port
+//! regions), the core lists parents first and everything a dump shows.
+
+use devlink_wire::devlink::RateKey;
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::spec::Cmd;
+
+use super::Objects;
+use super::region::region_event;
+
+/// One replayed notification: descriptor port index, command, body.
+pub(crate) type Replayed = (Option<u32>, Cmd, DevlinkBody);
+
+impl Objects {
+    /// The NEWs that follow the instance's `NEW` at registration.
+    pub(crate) fn replay_register(&self) -> Vec<Replayed> {
+        let mut out = Vec::new();
+        for l in &self.linecards {
+            out.push((None, Cmd::LinecardNew, DevlinkBody::Linecard(l.clone())));
+        }
+        for (&i, p) in &self.ports {
+            out.push((Some(i), Cmd::PortNew, DevlinkBody::Port(p.clone())));
+        }
+        for p in &self.policers {
+            out.push((
+                None,
+                Cmd::TrapPolicerNew,
+                DevlinkBody::TrapPolicer(p.clone()),
+            ));
+        }
+        for g in &self.groups {
+            out.push((None, Cmd::TrapGroupNew, DevlinkBody::TrapGroup(g.clone())));
+        }
+        for t in &self.traps {
+            out.push((None, Cmd::TrapNew, DevlinkBody::Trap(t.clone())));
+        }
+        for i in self.rate_order() {
+            if let Some(r) = self.rates.get(i) {
+                out.push((None, Cmd::RateNew, DevlinkBody::Rate(r.clone())));
+            }
+        }
+        out.extend(self.region_events(Cmd::RegionNew));
+        for item in self.params.values() {
+            out.push((None, Cmd::ParamNew, DevlinkBody::Param(item.param.clone())));
+        }
+        out
+    }
+
+    /// The DELs that precede the instance's `DEL` at unregistration.
+    pub(crate) fn replay_unregister(&self) -> Vec<Replayed> {
+        let mut out = Vec::new();
+        for item in self.params.values() {
+            out.push((None, Cmd::ParamDel, DevlinkBody::Param(item.param.clone())));
+        }
+        let mut regions = self.region_events(Cmd::RegionDel);
+        regions.reverse();
+        out.extend(regions);
+        for i in self.rate_order().into_iter().rev() {
+            if let Some(r) = self.rates.get(i) {
+                out.push((None, Cmd::RateDel, DevlinkBody::Rate(r.clone())));
+            }
+        }
+        for t in self.traps.iter().rev() {
+            out.push((None, Cmd::TrapDel, DevlinkBody::Trap(t.clone())));
+        }
+        for g in self.groups.iter().rev() {
+            out.push((None, Cmd::TrapGroupDel, DevlinkBody::TrapGroup(g.clone())));
+        }
+        for p in self.policers.iter().rev() {
+            out.push((
+                None,
+                Cmd::TrapPolicerDel,
+                DevlinkBody::TrapPolicer(p.clone()),
+            ));
+        }
+        for (&i, p) in &self.ports {
+            out.push((Some(i), Cmd::PortDel, DevlinkBody::Port(p.clone())));
+        }
+        for l in self.linecards.iter().rev() {
+            out.push((None, Cmd::LinecardDel, DevlinkBody::Linecard(l.clone())));
+        }
+        out
+    }
+
+    /// Regions in creation order, instance regions before port regions, each followed by
+    /// its snapshots (ascending id).
+    fn region_events(&self, cmd: Cmd) -> Vec<Replayed> {
+        let instance = self
+            .regions
+            .iter()
+            .filter(|r| r.region.port_index.is_none());
+        let port = self
+            .regions
+            .iter()
+            .filter(|r| r.region.port_index.is_some());
+        let mut out = Vec::new();
+        for item in instance.chain(port) {
+            out.push((
+                None,
+                cmd,
+                DevlinkBody::RegionEvent(region_event(&item.region, None)),
+            ));
+            for &id in item.data.keys() {
+                let ev = region_event(&item.region, Some(id));
+                out.push((None, cmd, DevlinkBody::RegionEvent(ev)));
+            }
+        }
+        out
+    }
+
+    /// Indexes into `rates`: nodes parents first (depth-first from the roots, siblings
+    /// in creation order), then leaves in creation order.
+    fn rate_order(&self) -> Vec<usize> {
+        fn visit(objs: &Objects, parent: Option<&str>, out: &mut Vec<usize>) {
+            for (i, r) in objs.rates.iter().enumerate() {
+                if let RateKey::Node(name) = &r.key
+                    && r.parent.as_deref() == parent
+                {
+                    out.push(i);
+                    visit(objs, Some(name), out);
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(self.rates.len());
+        visit(self, None, &mut out);
+        for (i, r) in self.rates.iter().enumerate() {
+            if matches!(r.key, RateKey::Leaf(_)) {
+                out.push(i);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,127 @@
+//! Traps, trap groups and trap policers (kernel: `net/devlink/trap.c`). A driver hands
+//! over the objects as the kernel would describe them (the core sets the handle); the
+//! core keeps the dependency order: policer → group → trap.
+
+use devlink_wire::devlink::{Trap, TrapGroup, TrapPolicer};
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::spec::Cmd;
+
+use crate::Devl;
+use crate::error::{CoreError, TrapError};
+
+impl Devl<'_> {
+    /// `devl_trap_policers_register` for one policer; `TRAP_POLICER_NEW`.
+    pub fn trap_policer_register(&mut self, mut policer: TrapPolicer) -> Result<(), CoreError> {
+        let o = &mut self.inst.objects;
+        if policer.id == 0 || o.policers.iter().any(|p| p.id == policer.id) {
+            return Err(TrapError::Exists(format!("trap policer {}", policer.id)).into());
+        }
+        policer.handle = self.inst.handle.clone();
+        let id = policer.id;
+        o.policers.push(policer);
+        self.changed();
+        self.policer_notify(id, Cmd::TrapPolicerNew);
+        Ok(())
+    }
+
+    /// `devl_trap_policers_unregister` for one policer; refused while a group is bound to
+    /// it. `TRAP_POLICER_DEL`.
+    pub fn trap_policer_unregister(&mut self, id: u32) -> Result<(), CoreError> {
+        let o = &self.inst.objects;
+        if !o.policers.iter().any(|p| p.id == id) {
+            return Err(TrapError::NotFound(format!("trap policer {id}")).into());
+        }
+        if o.groups.iter().any(|g| g.policer_id == Some(id)) {
+            return Err(TrapError::InUse(format!("trap policer {id}")).into());
+        }
+        self.policer_notify(id, Cmd::TrapPolicerDel);
+        self.inst.objects.policers.retain(|p| p.id != id);
+        self.changed();
+        Ok(())
+    }
+
+    /// `devl_trap_groups_register` for one group; its policer must exist.
+    /// `TRAP_GROUP_NEW`.
+    pub fn trap_group_register(&mut self, mut group: TrapGroup) -> Result<(), CoreError> {
+        let o = &mut self.inst.objects;
+        if o.groups.iter().any(|g| g.name == group.name) {
+            return Err(TrapError::Exists(format!("trap group {}", group.name)).into());
+        }
+        if let Some(p) = group.policer_id
+            && !o.policers.iter().any(|x| x.id == p)
+        {
+            return Err(TrapError::NotFound(format!("trap policer {p}")).into());
+        }
+        group.handle = self.inst.handle.clone();
+        let name = group.name.clone();
+        o.groups.push(group);
+        self.changed();
+        self.group_notify(&name, Cmd::TrapGroupNew);
+        Ok(())
+    }
+
+    /// `devl_trap_groups_unregister` for one group; refused while traps are in it.
+    /// `TRAP_GROUP_DEL`.
+    pub fn trap_group_unregister(&mut self, name: &str) -> Result<(), CoreError> {
+        let o = &self.inst.objects;
+        if !o.groups.iter().any(|g| g.name == name) {
+            return Err(TrapError::NotFound(format!("trap group {name}")).into());
+        }
+        if o.traps.iter().any(|t| t.group == name) {
+            return Err(TrapError::InUse(format!("trap group {name}")).into());
+        }
+        self.group_notify(name, Cmd::TrapGroupDel);
+        self.inst.objects.groups.retain(|g| g.name != name);
+        self.changed();
+        Ok(())
+    }
+
+    /// `devl_traps_register` for one trap; its group must exist. `TRAP_NEW`.
+    pub fn trap_register(&mut self, mut trap: Trap) -> Result<(), CoreError> {
+        let o = &mut self.inst.objects;
+        if o.traps.iter().any(|t| t.name == trap.name) {
+            return Err(TrapError::Exists(format!("trap {}", trap.name)).into());
+        }
+        if !o.groups.iter().any(|g| g.name == trap.group) {
+            return Err(TrapError::NotFound(format!("trap group {}", trap.group)).into());
+        }
+        trap.handle = self.inst.handle.clone();
+        let name = trap.name.clone();
+        o.traps.push(trap);
+        self.changed();
+        self.trap_notify(&name, Cmd::TrapNew);
+        Ok(())
+    }
+
+    /// `devl_traps_unregister` for one trap; `TRAP_DEL`.
+    pub fn trap_unregister(&mut self, name: &str) -> Result<(), CoreError> {
+        if !self.inst.objects.traps.iter().any(|t| t.name == name) {
+            return Err(TrapError::NotFound(format!("trap {name}")).into());
+        }
+        self.trap_notify(name, Cmd::TrapDel);
+        self.inst.objects.traps.retain(|t| t.name != name);
+        self.changed();
+        Ok(())
+    }
+
+    fn policer_notify(&mut self, id: u32, cmd: Cmd) {
+        self.notify(None, cmd, |inst| {
+            let p = inst.objects.policers.iter().find(|p| p.id == id);
+            p.cloned().map(DevlinkBody::TrapPolicer)
+        });
+    }
+
+    fn group_notify(&mut self, name: &str, cmd: Cmd) {
+        self.notify(None, cmd, |inst| {
+            let g = inst.objects.groups.iter().find(|g| g.name == name);
+            g.cloned().map(DevlinkBody::TrapGroup)
+        });
+    }
+
+    fn trap_notify(&mut self, name: &str, cmd: Cmd) {
+        self.notify(None, cmd, |inst| {
+            let t = inst.objects.traps.iter().find(|t| t.name == name);
+            t.cloned().map(DevlinkBody::Trap)
+        });
+    }
+}

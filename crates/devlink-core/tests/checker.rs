@@ -1,0 +1,280 @@
+//! One stream per violation type: the checker must catch each, and accept the
+//! corrected stream.
+
+use devlink_core::checker::{Checker, Violation};
+use devlink_wire::devlink::{
+    Dev, Handle, Port, Rate, RateKey, RegionEvent, RegionEventKind, Stats, Trap, TrapGroup,
+    TrapMetadata, TrapPolicer,
+};
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::spec::{Cmd, PortType, TrapAction, TrapType};
+
+fn h() -> Handle {
+    Handle::new("netdevsim", "netdevsim10")
+}
+
+fn dev() -> DevlinkBody {
+    DevlinkBody::Dev(Dev {
+        handle: h(),
+        ..Dev::default()
+    })
+}
+
+fn port(index: u32) -> DevlinkBody {
+    DevlinkBody::Port(Port {
+        handle: h(),
+        index,
+        port_type: PortType::Notset,
+        desired_type: None,
+        netdev_ifindex: None,
+        netdev_name: None,
+        ibdev_name: None,
+        lanes: None,
+        splittable: None,
+        flavour: None,
+        number: None,
+        split_group: None,
+        split_subport_number: None,
+        controller: None,
+        pci_pf: None,
+        pci_vf: None,
+        pci_sf: None,
+        external: None,
+        function: None,
+        linecard_index: None,
+        unknown: Vec::new(),
+    })
+}
+
+fn policer(id: u32) -> DevlinkBody {
+    DevlinkBody::TrapPolicer(TrapPolicer {
+        handle: h(),
+        id,
+        rate: 1,
+        burst: 1,
+        stats: None,
+        unknown: Vec::new(),
+    })
+}
+
+fn group(name: &str, policer_id: Option<u32>) -> DevlinkBody {
+    DevlinkBody::TrapGroup(TrapGroup {
+        handle: h(),
+        name: name.into(),
+        generic: true,
+        policer_id,
+        stats: Stats::default(),
+        unknown: Vec::new(),
+    })
+}
+
+fn trap(name: &str, group: &str) -> DevlinkBody {
+    DevlinkBody::Trap(Trap {
+        handle: h(),
+        group: group.into(),
+        name: name.into(),
+        trap_type: TrapType::Drop,
+        generic: true,
+        action: TrapAction::Drop,
+        metadata: TrapMetadata::default(),
+        stats: Stats::default(),
+        unknown: Vec::new(),
+    })
+}
+
+fn leaf(port: u32) -> DevlinkBody {
+    DevlinkBody::Rate(Rate {
+        handle: h(),
+        key: RateKey::Leaf(port),
+        tx_share: 0,
+        tx_max: 0,
+        tx_priority: None,
+        tx_weight: None,
+        parent: None,
+        tc_bws: Vec::new(),
+        unknown: Vec::new(),
+    })
+}
+
+fn region(kind: RegionEventKind) -> DevlinkBody {
+    DevlinkBody::RegionEvent(RegionEvent {
+        handle: h(),
+        port_index: None,
+        name: "dummy".into(),
+        kind,
+        unknown: Vec::new(),
+    })
+}
+
+/// Feed `(revision, cmd, body)` events; the first violation, if any.
+fn check(events: &[(Option<u64>, Cmd, DevlinkBody)]) -> Option<Violation> {
+    let mut c = Checker::new();
+    events
+        .iter()
+        .find_map(|(rev, cmd, body)| c.check(*rev, *cmd, body).err())
+}
+
+#[test]
+fn event_before_instance_new() {
+    let v = check(&[(None, Cmd::PortNew, port(0)), (None, Cmd::New, dev())]);
+    assert!(
+        matches!(v, Some(Violation::OutsideWindow { at: 0, .. })),
+        "{v:?}"
+    );
+    assert_eq!(
+        check(&[(None, Cmd::New, dev()), (None, Cmd::PortNew, port(0))]),
+        None
+    );
+}
+
+#[test]
+fn event_after_instance_del() {
+    let v = check(&[
+        (None, Cmd::New, dev()),
+        (None, Cmd::Del, dev()),
+        (None, Cmd::ParamNew, port(0)),
+    ]);
+    assert!(
+        matches!(v, Some(Violation::OutsideWindow { at: 2, .. })),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn child_before_parent() {
+    let v = check(&[
+        (None, Cmd::New, dev()),
+        (None, Cmd::TrapGroupNew, group("g", Some(1))),
+    ]);
+    assert!(matches!(v, Some(Violation::ParentMissing { .. })), "{v:?}");
+    let v = check(&[(None, Cmd::New, dev()), (None, Cmd::RateNew, leaf(3))]);
+    assert!(matches!(v, Some(Violation::ParentMissing { .. })), "{v:?}");
+    let v = check(&[
+        (None, Cmd::New, dev()),
+        (None, Cmd::RegionNew, region(RegionEventKind::Snapshot(1))),
+    ]);
+    assert!(matches!(v, Some(Violation::ParentMissing { .. })), "{v:?}");
+    assert_eq!(
+        check(&[
+            (None, Cmd::New, dev()),
+            (None, Cmd::TrapPolicerNew, policer(1)),
+            (None, Cmd::TrapGroupNew, group("g", Some(1))),
+            (None, Cmd::TrapNew, trap("t", "g")),
+        ]),
+        None
+    );
+}
+
+#[test]
+fn parent_deleted_before_child() {
+    let v = check(&[
+        (None, Cmd::New, dev()),
+        (None, Cmd::TrapPolicerNew, policer(1)),
+        (None, Cmd::TrapGroupNew, group("g", Some(1))),
+        (None, Cmd::TrapPolicerDel, policer(1)),
+    ]);
+    assert!(
+        matches!(v, Some(Violation::ChildRemains { at: 3, .. })),
+        "{v:?}"
+    );
+    let v = check(&[
+        (None, Cmd::New, dev()),
+        (None, Cmd::PortNew, port(1)),
+        (None, Cmd::RateNew, leaf(1)),
+        (None, Cmd::PortDel, port(1)),
+    ]);
+    assert!(matches!(v, Some(Violation::ChildRemains { .. })), "{v:?}");
+}
+
+#[test]
+fn instance_del_with_objects_left() {
+    let v = check(&[
+        (None, Cmd::New, dev()),
+        (None, Cmd::PortNew, port(0)),
+        (None, Cmd::Del, dev()),
+    ]);
+    assert!(
+        matches!(v, Some(Violation::NotEmptyAtDel { at: 2, .. })),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn del_of_unknown_object() {
+    let v = check(&[(None, Cmd::New, dev()), (None, Cmd::PortDel, port(7))]);
+    assert!(matches!(v, Some(Violation::DelOfUnknown { .. })), "{v:?}");
+}
+
+#[test]
+fn registration_burst_out_of_order() {
+    // Params replayed before ports within the registration burst (same revision).
+    let v = check(&[
+        (Some(5), Cmd::New, dev()),
+        (Some(5), Cmd::ParamNew, DevlinkBody::Param(param())),
+        (Some(5), Cmd::PortNew, port(0)),
+    ]);
+    assert!(
+        matches!(v, Some(Violation::ReplayOrder { at: 2, .. })),
+        "{v:?}"
+    );
+    // Ports not ascending.
+    let v = check(&[
+        (Some(5), Cmd::New, dev()),
+        (Some(5), Cmd::PortNew, port(2)),
+        (Some(5), Cmd::PortNew, port(1)),
+    ]);
+    assert!(matches!(v, Some(Violation::ReplayOrder { .. })), "{v:?}");
+    // The same events as live changes (later revisions) are fine.
+    let ok = check(&[
+        (Some(5), Cmd::New, dev()),
+        (Some(6), Cmd::ParamNew, DevlinkBody::Param(param())),
+        (Some(7), Cmd::PortNew, port(0)),
+    ]);
+    assert_eq!(ok, None);
+}
+
+#[test]
+fn unregistration_burst_out_of_order() {
+    let v = check(&[
+        (Some(1), Cmd::New, dev()),
+        (Some(2), Cmd::PortNew, port(0)),
+        (Some(3), Cmd::ParamNew, DevlinkBody::Param(param())),
+        (Some(4), Cmd::PortDel, port(0)),
+        (Some(4), Cmd::ParamDel, DevlinkBody::Param(param())),
+        (Some(4), Cmd::Del, dev()),
+    ]);
+    assert!(
+        matches!(v, Some(Violation::ReplayOrder { at: 4, .. })),
+        "{v:?}"
+    );
+    let ok = check(&[
+        (Some(1), Cmd::New, dev()),
+        (Some(2), Cmd::PortNew, port(0)),
+        (Some(3), Cmd::ParamNew, DevlinkBody::Param(param())),
+        (Some(4), Cmd::ParamDel, DevlinkBody::Param(param())),
+        (Some(4), Cmd::PortDel, port(0)),
+        (Some(4), Cmd::Del, dev()),
+    ]);
+    assert_eq!(ok, None);
+}
+
+#[test]
+fn loss_resets_knowledge() {
+    let mut c = Checker::new();
+    assert_eq!(c.check(None, Cmd::New, &dev()), Ok(()));
+    c.lost();
+    assert!(c.check(None, Cmd::PortNew, &port(0)).is_err());
+}
+
+fn param() -> devlink_wire::devlink::Param {
+    devlink_wire::devlink::Param {
+        handle: h(),
+        port_index: None,
+        name: "max_macs".into(),
+        generic: true,
+        ty: devlink_wire::spec::VarAttrType::U32,
+        values: Vec::new(),
+        param_unknown: Vec::new(),
+        unknown: Vec::new(),
+    }
+}
