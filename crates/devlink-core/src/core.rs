@@ -10,6 +10,7 @@ use crate::driver::{Driver, DriverError};
 use crate::error::{CoreError, LifecycleError};
 use crate::instance::{Instance, Lifecycle};
 use crate::notify::{Notification, Notifier};
+use crate::objects::Sink;
 use crate::{Devl, Errno, InstanceId};
 
 /// The devlink core: one owner of all state. Drive it with method calls; drain
@@ -67,17 +68,11 @@ impl Core {
             .ok_or(CoreError::NoInstance(id))?;
         inst.lifecycle = Lifecycle::Registered;
         self.notifier.bump();
-        let n = &mut self.notifier;
-        n.push(
-            id,
-            &inst.handle,
-            None,
-            Cmd::New,
-            DevlinkBody::Dev(inst.fill()),
-        );
-        for (port, cmd, body) in inst.objects.replay_register() {
-            n.push(id, &inst.handle, port, cmd, body);
-        }
+        let mut sink = self
+            .notifier
+            .sink(id, &inst.handle, 1 + inst.objects.replay_len());
+        sink.push((None, Cmd::New, DevlinkBody::Dev(inst.fill())));
+        inst.objects.replay_register(&mut sink);
         Ok(())
     }
 
@@ -91,19 +86,13 @@ impl Core {
         if inst.lifecycle != Lifecycle::Registered {
             return Err(LifecycleError::NotRegistered(inst.handle.clone()).into());
         }
-        let n = &mut self.notifier;
-        for (port, cmd, body) in inst.objects.replay_unregister() {
-            n.push(id, &inst.handle, port, cmd, body);
-        }
-        n.push(
-            id,
-            &inst.handle,
-            None,
-            Cmd::Del,
-            DevlinkBody::Dev(inst.fill()),
-        );
+        let mut sink = self
+            .notifier
+            .sink(id, &inst.handle, 1 + inst.objects.replay_len());
+        inst.objects.replay_unregister(&mut sink);
+        sink.push((None, Cmd::Del, DevlinkBody::Dev(inst.fill())));
         inst.lifecycle = Lifecycle::Unregistered;
-        n.bump();
+        self.notifier.bump();
         Ok(())
     }
 

@@ -65,11 +65,41 @@ impl Notifier {
         });
     }
 
+    /// A sink queueing replayed notifications about one instance; `len` is how many
+    /// will come, at most.
+    pub(crate) fn sink<'a>(
+        &'a mut self,
+        instance: InstanceId,
+        handle: &'a Handle,
+        len: usize,
+    ) -> QueueSink<'a> {
+        self.queue.reserve(len);
+        QueueSink {
+            notifier: self,
+            instance,
+            handle,
+        }
+    }
+
     pub(crate) fn pop(&mut self) -> Option<Notification> {
         self.queue.pop_front()
     }
 
     pub(crate) fn len(&self) -> usize {
         self.queue.len()
+    }
+}
+
+/// Queues replayed notifications of one instance, in order.
+pub(crate) struct QueueSink<'a> {
+    notifier: &'a mut Notifier,
+    instance: InstanceId,
+    handle: &'a Handle,
+}
+
+impl crate::objects::Sink for QueueSink<'_> {
+    fn push(&mut self, (port_index, cmd, body): crate::objects::Replayed) {
+        self.notifier
+            .push(self.instance, self.handle, port_index, cmd, body);
     }
 }

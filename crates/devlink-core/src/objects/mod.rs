@@ -17,6 +17,7 @@ pub use region::RegionDef;
 pub(crate) use health::ReporterItem;
 pub(crate) use param::ParamItem;
 pub(crate) use region::RegionItem;
+pub(crate) use replay::{Replayed, Sink};
 
 use std::collections::BTreeMap;
 
@@ -45,4 +46,20 @@ pub(crate) struct Objects {
     pub(crate) linecards: Vec<Linecard>,
     /// Creation order; instance and port reporters.
     pub(crate) reporters: Vec<ReporterItem>,
+}
+
+impl Objects {
+    /// An upper bound of what a replay announces (to size the queue once).
+    pub(crate) fn replay_len(&self) -> usize {
+        let snapshots: usize = self.regions.iter().map(|r| r.data.len()).sum();
+        self.ports.len()
+            + self.params.len()
+            + self.policers.len()
+            + self.groups.len()
+            + self.traps.len()
+            + self.regions.len()
+            + snapshots
+            + self.rates.len()
+            + self.linecards.len()
+    }
 }

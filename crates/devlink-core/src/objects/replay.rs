@@ -18,10 +18,15 @@ use super::region::region_event;
 /// One replayed notification: descriptor port index, command, body.
 pub(crate) type Replayed = (Option<u32>, Cmd, DevlinkBody);
 
+/// Where replayed notifications go (straight into the queue: a registration of a
+/// million ports must not build a second million-entry list first).
+pub(crate) trait Sink {
+    fn push(&mut self, item: Replayed);
+}
+
 impl Objects {
     /// The NEWs that follow the instance's `NEW` at registration.
-    pub(crate) fn replay_register(&self) -> Vec<Replayed> {
-        let mut out = Vec::new();
+    pub(crate) fn replay_register(&self, out: &mut impl Sink) {
         for l in &self.linecards {
             out.push((None, Cmd::LinecardNew, DevlinkBody::Linecard(l.clone())));
         }
@@ -46,22 +51,22 @@ impl Objects {
                 out.push((None, Cmd::RateNew, DevlinkBody::Rate(r.clone())));
             }
         }
-        out.extend(self.region_events(Cmd::RegionNew));
+        for ev in self.region_events(Cmd::RegionNew) {
+            out.push(ev);
+        }
         for item in self.params.values() {
             out.push((None, Cmd::ParamNew, DevlinkBody::Param(item.param.clone())));
         }
-        out
     }
 
     /// The DELs that precede the instance's `DEL` at unregistration.
-    pub(crate) fn replay_unregister(&self) -> Vec<Replayed> {
-        let mut out = Vec::new();
+    pub(crate) fn replay_unregister(&self, out: &mut impl Sink) {
         for item in self.params.values() {
             out.push((None, Cmd::ParamDel, DevlinkBody::Param(item.param.clone())));
         }
-        let mut regions = self.region_events(Cmd::RegionDel);
-        regions.reverse();
-        out.extend(regions);
+        for ev in self.region_events(Cmd::RegionDel).into_iter().rev() {
+            out.push(ev);
+        }
         for i in self.rate_order().into_iter().rev() {
             if let Some(r) = self.rates.get(i) {
                 out.push((None, Cmd::RateDel, DevlinkBody::Rate(r.clone())));
@@ -86,7 +91,6 @@ impl Objects {
         for l in self.linecards.iter().rev() {
             out.push((None, Cmd::LinecardDel, DevlinkBody::Linecard(l.clone())));
         }
-        out
     }
 
     /// Regions in creation order, instance regions before port regions, each followed by

@@ -1,26 +1,32 @@
 //! The device handle that opens every devlink message: `BUS_NAME`, `DEV_NAME`.
 
+use std::sync::Arc;
+
 use crate::nl::{Emitter, RawAttr};
 use crate::spec::Attr;
 
 use super::body::{AttrError, AttrExt};
 
 /// A devlink instance handle, e.g. `pci/0000:03:00.0` or `netdevsim/netdevsim10`.
+///
+/// The halves are shared strings: every object of an instance carries its handle, and
+/// every notification and dump message copies one, so a clone is two reference-count
+/// increments rather than two allocations.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Handle {
     /// `DEVLINK_ATTR_BUS_NAME`, e.g. `pci`.
-    pub bus: String,
+    pub bus: Arc<str>,
     /// `DEVLINK_ATTR_DEV_NAME`, e.g. `0000:03:00.0`.
-    pub dev: String,
+    pub dev: Arc<str>,
 }
 
 impl Handle {
     /// A handle from its two halves.
     #[must_use]
-    pub fn new(bus: impl Into<String>, dev: impl Into<String>) -> Self {
+    pub fn new(bus: impl AsRef<str>, dev: impl AsRef<str>) -> Self {
         Self {
-            bus: bus.into(),
-            dev: dev.into(),
+            bus: Arc::from(bus.as_ref()),
+            dev: Arc::from(dev.as_ref()),
         }
     }
 
@@ -58,7 +64,7 @@ impl HandleParts {
     /// The handle, or which half is missing.
     pub fn finish(self) -> Result<Handle, AttrError> {
         match (self.bus, self.dev) {
-            (Some(bus), Some(dev)) => Ok(Handle { bus, dev }),
+            (Some(bus), Some(dev)) => Ok(Handle::new(bus, dev)),
             (None, _) => Err(AttrError::missing_attr(Attr::BusName)),
             (Some(_), None) => Err(AttrError::missing_attr(Attr::DevName)),
         }

@@ -1,0 +1,56 @@
+//! Notifications per second for registering a device that already has N ports (driver
+//! registers **last**): `register` queues the instance `NEW` and N `PORT_NEW`s, then the
+//! queue is drained. Building the device is setup, outside the timed part.
+//!
+//! `cargo bench -p devlink-core --bench register`
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark setup: a failure here is a bug to see at once"
+)]
+
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use devlink_core::{Core, InstanceId, NoopDriver, PortAttrs};
+use devlink_wire::devlink::Handle;
+
+fn device(ports: u32) -> (Core, InstanceId) {
+    let mut core = Core::new();
+    let id = core.alloc(Handle::new("pci", "0000:03:00.0"), Box::new(NoopDriver));
+    let mut devl = core.devl(id).unwrap();
+    for i in 0..ports {
+        devl.port_register(i, PortAttrs::physical(i + 1)).unwrap();
+        devl.port_type_eth_set(i, Some((1000 + i, format!("eth{i}"))))
+            .unwrap();
+    }
+    (core, id)
+}
+
+fn register_last(c: &mut Criterion) {
+    let mut g = c.benchmark_group("register_last");
+    for ports in [1_000u32, 10_000, 100_000, 1_000_000] {
+        g.throughput(Throughput::Elements(u64::from(ports) + 1));
+        if ports >= 100_000 {
+            g.sample_size(10);
+        }
+        g.bench_with_input(BenchmarkId::from_parameter(ports), &ports, |b, &ports| {
+            b.iter_batched(
+                || device(ports),
+                |(mut core, id)| {
+                    core.register(id).unwrap();
+                    let mut n = 0u64;
+                    while let Some(ev) = core.poll_notification() {
+                        n += u64::from(ev.revision > 0);
+                    }
+                    assert_eq!(n, u64::from(ports) + 1);
+                    core
+                },
+                BatchSize::PerIteration,
+            );
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, register_last);
+criterion_main!(benches);
