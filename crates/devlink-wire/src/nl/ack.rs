@@ -173,9 +173,17 @@ impl ErrorMsg {
         let echo_len = if msg_flags & flags::NLM_F_CAPPED != 0 {
             NLMSG_HDRLEN
         } else {
-            usize::try_from(echoed.len)
-                .unwrap_or(usize::MAX)
-                .clamp(NLMSG_HDRLEN, rest.len())
+            // The kernel echoes the whole request; an echo cut short is a broken message
+            // (clamping it would keep an unaligned echo that re-encodes differently).
+            let declared = usize::try_from(echoed.len).unwrap_or(usize::MAX);
+            if declared > rest.len() {
+                return Err(NlError::Truncated {
+                    what: "nlmsgerr echoed request",
+                    need: declared,
+                    have: rest.len(),
+                });
+            }
+            declared.max(NLMSG_HDRLEN)
         };
         let echo = rest.get(..echo_len).unwrap_or(rest).to_vec();
         let tlv_start = 4 + align(echo_len);
@@ -297,6 +305,30 @@ mod tests {
         assert_eq!(f, flags::NLM_F_CAPPED);
         assert!(e.ext_ack.is_empty());
         assert_eq!(e.echo.len(), 16);
+    }
+
+    /// An uncapped error whose echoed request claims more bytes than the message holds
+    /// is truncated, not an unaligned echo that re-encodes one byte longer. Found by the
+    /// `decode_request` fuzzer.
+    #[test]
+    fn uncapped_echo_cut_short_is_truncated() {
+        let mut payload = vec![0u8; 4 + 27];
+        payload[4] = 40; // echoed nlmsg_len: 40, but only 27 bytes follow
+        assert_eq!(
+            ErrorMsg::parse(&payload, 0),
+            Err(NlError::Truncated {
+                what: "nlmsgerr echoed request",
+                need: 40,
+                have: 27,
+            })
+        );
+        // An unaligned but complete echo still parses and re-encodes to itself.
+        payload[4] = 27;
+        let e = ErrorMsg::parse(&payload, 0).unwrap();
+        assert_eq!(e.echo.len(), 27);
+        let mut out = Vec::new();
+        e.emit(&mut out).unwrap();
+        assert_eq!(ErrorMsg::parse(&out, 0).unwrap(), e);
     }
 
     #[test]
