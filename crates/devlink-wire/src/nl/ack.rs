@@ -4,7 +4,7 @@
 //! `netlink_dump_done`); TLV numbers from `enum nlmsgerr_attrs` in
 //! `include/uapi/linux/netlink.h`.
 
-use super::attr::{AttrIter, EmitError, Emitter};
+use super::attr::{AttrIter, EmitError, Emitter, NLA_F_NESTED};
 use super::header::{NLMSG_HDRLEN, NlmsgHeader, align, flags};
 use super::{NlError, read_i32};
 
@@ -58,6 +58,7 @@ impl ExtAck {
     }
 
     fn parse(buf: &[u8], base: usize) -> Result<Self, NlError> {
+        const POLICY_NESTED: u16 = NLMSGERR_ATTR_POLICY | NLA_F_NESTED;
         let mut ack = Self::default();
         for a in AttrIter::with_base(buf, base) {
             let a = a.map_err(NlError::Leftover)?;
@@ -69,7 +70,9 @@ impl ExtAck {
                 NLMSGERR_ATTR_MSG => ack.msg = Some(a.str().map_err(bad)?.to_owned()),
                 NLMSGERR_ATTR_COOKIE => ack.cookie = Some(a.payload().to_vec()),
                 NLMSGERR_ATTR_OFFS => ack.offset = Some(a.u32().map_err(bad)?),
-                NLMSGERR_ATTR_POLICY => ack.policy = Some(a.payload().to_vec()),
+                // The kernel nests the policy (nla_nest_start sets NLA_F_NESTED) and
+                // `emit` writes it so; a bare type 4 is kept as received in `other`.
+                POLICY_NESTED => ack.policy = Some(a.payload().to_vec()),
                 NLMSGERR_ATTR_MISS_TYPE => ack.miss_type = Some(a.u32().map_err(bad)?),
                 NLMSGERR_ATTR_MISS_NEST => ack.miss_nest = Some(a.u32().map_err(bad)?),
                 other => ack.other.push((other, a.payload().to_vec())),
@@ -89,7 +92,7 @@ impl ExtAck {
             e.u32(NLMSGERR_ATTR_OFFS, o);
         }
         if let Some(p) = &self.policy {
-            e.raw(NLMSGERR_ATTR_POLICY | super::attr::NLA_F_NESTED, p);
+            e.raw(NLMSGERR_ATTR_POLICY | NLA_F_NESTED, p);
         }
         if let Some(t) = self.miss_type {
             e.u32(NLMSGERR_ATTR_MISS_TYPE, t);
@@ -329,6 +332,29 @@ mod tests {
         let mut out = Vec::new();
         e.emit(&mut out).unwrap();
         assert_eq!(ErrorMsg::parse(&out, 0).unwrap(), e);
+    }
+
+    /// `NLMSGERR_ATTR_POLICY` is a nest (the kernel sets `NLA_F_NESTED`, and so does
+    /// `emit`); a type-4 TLV without the flag is kept as received instead of becoming a
+    /// policy that re-encodes with the flag and decodes differently. Found by the
+    /// `decode_request` fuzzer.
+    #[test]
+    fn policy_is_the_nested_type_only() {
+        let nested = [8, 0, 0x04, 0x80, 1, 2, 3, 4];
+        let ack = ExtAck::parse(&nested, 0).unwrap();
+        assert_eq!(ack.policy.as_deref(), Some(&[1, 2, 3, 4][..]));
+        assert!(ack.other.is_empty());
+
+        let bare = [8, 0, 0x04, 0x00, 1, 2, 3, 4];
+        let ack = ExtAck::parse(&bare, 0).unwrap();
+        assert_eq!(ack.policy, None);
+        assert_eq!(ack.other, vec![(NLMSGERR_ATTR_POLICY, vec![1, 2, 3, 4])]);
+        let mut out = Vec::new();
+        let mut e = Emitter::new(&mut out);
+        ack.emit(&mut e);
+        e.finish().unwrap();
+        assert_eq!(out, bare);
+        assert_eq!(ExtAck::parse(&out, 0).unwrap(), ack);
     }
 
     #[test]
