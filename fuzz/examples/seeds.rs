@@ -18,14 +18,15 @@ use devlink_wire::pcap::Pcap;
 const DEVLINK_ID: u16 = 0x15;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let fuzz_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut args = std::env::args_os().skip(1);
-    let traces = args
-        .next()
-        .map_or_else(|| root.join("../shared/traces/kernel-6.1"), PathBuf::from);
+    let traces = args.next().map_or_else(
+        || fuzz_dir.join("../../shared/traces/kernel-6.1"),
+        PathBuf::from,
+    );
     let out = args
         .next()
-        .map_or_else(|| root.join("fuzz/corpus/decode_request"), PathBuf::from);
+        .map_or_else(|| fuzz_dir.join("corpus/decode_request"), PathBuf::from);
     std::fs::create_dir_all(&out)?;
 
     let mut pcaps: Vec<PathBuf> = std::fs::read_dir(&traces)
