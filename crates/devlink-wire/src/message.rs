@@ -354,11 +354,42 @@ impl Message {
             }
             _ => Vec::new(),
         };
-        Ok(Self {
+        let mut msg = Self {
             header: h,
             payload,
             padding,
-        })
+        };
+        // Padding is recorded by offset, so it is only meaningful if the typed payload
+        // re-encodes to the same layout. When it does not (attributes out of kernel order,
+        // bytes after a string's NUL, trailing bytes, ...), applying the offsets to the new
+        // encoding would write into other attributes' data: drop them instead.
+        if !msg.padding.is_empty() && !msg.padding_fits(raw.bytes) {
+            msg.padding.clear();
+        }
+        Ok(msg)
+    }
+
+    /// True if the message, encoded without its padding bytes, is `bytes` with those bytes
+    /// zeroed.
+    fn padding_fits(&self, bytes: &[u8]) -> bool {
+        let plain = Self {
+            header: self.header,
+            payload: self.payload.clone(),
+            padding: Vec::new(),
+        };
+        let Ok(mut canonical) = plain.encode() else {
+            return false;
+        };
+        if canonical.len() != bytes.len() {
+            return false;
+        }
+        for &(at, byte) in &self.padding {
+            match canonical.get_mut(at) {
+                Some(slot) if *slot == 0 => *slot = byte,
+                _ => return false,
+            }
+        }
+        canonical == bytes
     }
 
     /// Encode, with `nlmsg_len` computed.
@@ -411,5 +442,57 @@ fn nonzero_padding(msg: &[u8], start: usize, end: usize, space: Space, out: &mut
             let from = a.offset() + crate::nl::NLA_HDRLEN;
             nonzero_padding(msg, from, payload_end, inner, out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nl::Messages;
+
+    /// A `PARAM_SET` request (family id 0x15) whose `DEV_NAME` carries bytes after its NUL
+    /// and whose padding is not zero: the typed value re-encodes shorter, so the recorded
+    /// padding offsets no longer point at padding. Found by the `decode_request` fuzzer.
+    #[test]
+    fn padding_dropped_when_layout_changes() {
+        let input: &[u8] = &[
+            0x50, 0, 0, 0, 0x15, 0, 5, 0, 0x67, 0xcc, 5, 0x6b, 0, 0, 0, 0, // nlmsghdr
+            0x27, 0, 0, 0, // genl: PARAM_SET
+            0x0e, 0, 1, 0, b'n', b'e', b't', b'd', b'e', b'v', b's', b'i', b'm', 0, 0, 0, 0x10, 0,
+            2, 0, 0, b'Q', 0, b't', b'e', b's', b's', b'i', b'm', b'1', b'5', 0, 0x0a, 0, 0x51, 0,
+            b't', b'e', b's', b't', b'1', 0, b's', b't', // name + pad
+            0x05, 0, 0x57, 0, 1, b'S', 0, 0, // PARAM_TYPE + pad
+            0x05, 0, 0x53, 0, 6, b'T', 0, 0, // PARAM_VALUE_CMODE + pad
+        ];
+        let families = Families {
+            devlink: Some(0x15),
+        };
+        let raw = Messages::new(input).next().unwrap().unwrap();
+        let first = Message::decode(&raw, families).unwrap();
+        assert!(first.padding.is_empty(), "{:?}", first.padding);
+        let bytes = first.encode().unwrap();
+        assert!(bytes.len() < input.len());
+        let raw2 = Messages::new(&bytes).next().unwrap().unwrap();
+        let second = Message::decode(&raw2, families).unwrap();
+        assert_eq!(second.payload, first.payload);
+        assert_eq!(second.padding, first.padding);
+    }
+
+    /// Stale padding bytes survive when the layout is the kernel's (libmnl requests).
+    #[test]
+    fn padding_kept_when_layout_matches() {
+        let input: &[u8] = &[
+            0x34, 0, 0, 0, 0x15, 0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, // nlmsghdr
+            0x01, 0, 0, 0, // genl: GET
+            0x0e, 0, 1, 0, b'n', b'e', b't', b'd', b'e', b'v', b's', b'i', b'm', 0, 0xaa, 0xbb,
+            0x0f, 0, 2, 0, b'n', b'e', b't', b'd', b'e', b'v', b's', b'i', b'm', b'1', 0, 0xcc,
+        ];
+        let families = Families {
+            devlink: Some(0x15),
+        };
+        let raw = Messages::new(input).next().unwrap().unwrap();
+        let msg = Message::decode(&raw, families).unwrap();
+        assert_eq!(msg.padding, vec![(34, 0xaa), (35, 0xbb), (51, 0xcc)]);
+        assert_eq!(msg.encode().unwrap(), input);
     }
 }

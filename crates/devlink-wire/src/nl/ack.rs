@@ -4,7 +4,7 @@
 //! `netlink_dump_done`); TLV numbers from `enum nlmsgerr_attrs` in
 //! `include/uapi/linux/netlink.h`.
 
-use super::attr::{AttrIter, EmitError, Emitter};
+use super::attr::{AttrIter, EmitError, Emitter, NLA_F_NESTED};
 use super::header::{NLMSG_HDRLEN, NlmsgHeader, align, flags};
 use super::{NlError, read_i32};
 
@@ -58,6 +58,7 @@ impl ExtAck {
     }
 
     fn parse(buf: &[u8], base: usize) -> Result<Self, NlError> {
+        const POLICY_NESTED: u16 = NLMSGERR_ATTR_POLICY | NLA_F_NESTED;
         let mut ack = Self::default();
         for a in AttrIter::with_base(buf, base) {
             let a = a.map_err(NlError::Leftover)?;
@@ -69,7 +70,9 @@ impl ExtAck {
                 NLMSGERR_ATTR_MSG => ack.msg = Some(a.str().map_err(bad)?.to_owned()),
                 NLMSGERR_ATTR_COOKIE => ack.cookie = Some(a.payload().to_vec()),
                 NLMSGERR_ATTR_OFFS => ack.offset = Some(a.u32().map_err(bad)?),
-                NLMSGERR_ATTR_POLICY => ack.policy = Some(a.payload().to_vec()),
+                // The kernel nests the policy (nla_nest_start sets NLA_F_NESTED) and
+                // `emit` writes it so; a bare type 4 is kept as received in `other`.
+                POLICY_NESTED => ack.policy = Some(a.payload().to_vec()),
                 NLMSGERR_ATTR_MISS_TYPE => ack.miss_type = Some(a.u32().map_err(bad)?),
                 NLMSGERR_ATTR_MISS_NEST => ack.miss_nest = Some(a.u32().map_err(bad)?),
                 other => ack.other.push((other, a.payload().to_vec())),
@@ -89,7 +92,7 @@ impl ExtAck {
             e.u32(NLMSGERR_ATTR_OFFS, o);
         }
         if let Some(p) = &self.policy {
-            e.raw(NLMSGERR_ATTR_POLICY | super::attr::NLA_F_NESTED, p);
+            e.raw(NLMSGERR_ATTR_POLICY | NLA_F_NESTED, p);
         }
         if let Some(t) = self.miss_type {
             e.u32(NLMSGERR_ATTR_MISS_TYPE, t);
@@ -173,9 +176,17 @@ impl ErrorMsg {
         let echo_len = if msg_flags & flags::NLM_F_CAPPED != 0 {
             NLMSG_HDRLEN
         } else {
-            usize::try_from(echoed.len)
-                .unwrap_or(usize::MAX)
-                .clamp(NLMSG_HDRLEN, rest.len())
+            // The kernel echoes the whole request; an echo cut short is a broken message
+            // (clamping it would keep an unaligned echo that re-encodes differently).
+            let declared = usize::try_from(echoed.len).unwrap_or(usize::MAX);
+            if declared > rest.len() {
+                return Err(NlError::Truncated {
+                    what: "nlmsgerr echoed request",
+                    need: declared,
+                    have: rest.len(),
+                });
+            }
+            declared.max(NLMSG_HDRLEN)
         };
         let echo = rest.get(..echo_len).unwrap_or(rest).to_vec();
         let tlv_start = 4 + align(echo_len);
@@ -297,6 +308,53 @@ mod tests {
         assert_eq!(f, flags::NLM_F_CAPPED);
         assert!(e.ext_ack.is_empty());
         assert_eq!(e.echo.len(), 16);
+    }
+
+    /// An uncapped error whose echoed request claims more bytes than the message holds
+    /// is truncated, not an unaligned echo that re-encodes one byte longer. Found by the
+    /// `decode_request` fuzzer.
+    #[test]
+    fn uncapped_echo_cut_short_is_truncated() {
+        let mut payload = vec![0u8; 4 + 27];
+        payload[4] = 40; // echoed nlmsg_len: 40, but only 27 bytes follow
+        assert_eq!(
+            ErrorMsg::parse(&payload, 0),
+            Err(NlError::Truncated {
+                what: "nlmsgerr echoed request",
+                need: 40,
+                have: 27,
+            })
+        );
+        // An unaligned but complete echo still parses and re-encodes to itself.
+        payload[4] = 27;
+        let e = ErrorMsg::parse(&payload, 0).unwrap();
+        assert_eq!(e.echo.len(), 27);
+        let mut out = Vec::new();
+        e.emit(&mut out).unwrap();
+        assert_eq!(ErrorMsg::parse(&out, 0).unwrap(), e);
+    }
+
+    /// `NLMSGERR_ATTR_POLICY` is a nest (the kernel sets `NLA_F_NESTED`, and so does
+    /// `emit`); a type-4 TLV without the flag is kept as received instead of becoming a
+    /// policy that re-encodes with the flag and decodes differently. Found by the
+    /// `decode_request` fuzzer.
+    #[test]
+    fn policy_is_the_nested_type_only() {
+        let nested = [8, 0, 0x04, 0x80, 1, 2, 3, 4];
+        let ack = ExtAck::parse(&nested, 0).unwrap();
+        assert_eq!(ack.policy.as_deref(), Some(&[1, 2, 3, 4][..]));
+        assert!(ack.other.is_empty());
+
+        let bare = [8, 0, 0x04, 0x00, 1, 2, 3, 4];
+        let ack = ExtAck::parse(&bare, 0).unwrap();
+        assert_eq!(ack.policy, None);
+        assert_eq!(ack.other, vec![(NLMSGERR_ATTR_POLICY, vec![1, 2, 3, 4])]);
+        let mut out = Vec::new();
+        let mut e = Emitter::new(&mut out);
+        ack.emit(&mut e);
+        e.finish().unwrap();
+        assert_eq!(out, bare);
+        assert_eq!(ExtAck::parse(&out, 0).unwrap(), ack);
     }
 
     #[test]
