@@ -1,5 +1,6 @@
 //! [`Core`]: every instance, the lifecycle transitions and the notification queue.
 
+use std::any::Any;
 use std::collections::BTreeMap;
 
 use devlink_wire::devlink::Handle;
@@ -50,6 +51,31 @@ impl Core {
             inst,
             notifier: &mut self.notifier,
         })
+    }
+
+    /// The instance's driver as its concrete type `T`, with the instance borrowed for
+    /// changes: the counterpart of a kernel driver reaching `devlink_priv()` under the
+    /// instance lock (probe steps after `alloc`, driver-side events such as a port added
+    /// from sysfs, fault knobs). Changes to objects still go through [`Devl`] and are
+    /// notified under the registration gate.
+    pub fn with_driver<T: Driver, R>(
+        &mut self,
+        id: InstanceId,
+        f: impl FnOnce(&mut T, &mut Devl<'_>) -> R,
+    ) -> Result<R, CoreError> {
+        let inst = self
+            .instances
+            .get_mut(&id)
+            .ok_or(CoreError::NoInstance(id))?;
+        let mut driver = inst.driver.take().ok_or(CoreError::DriverUnavailable(id))?;
+        let result = match (driver.as_mut() as &mut dyn Any).downcast_mut::<T>() {
+            Some(d) => self.devl(id).map(|mut devl| f(d, &mut devl)),
+            None => Err(CoreError::DriverUnavailable(id)),
+        };
+        if let Some(inst) = self.instances.get_mut(&id) {
+            inst.driver = Some(driver);
+        }
+        result
     }
 
     /// `devl_register`: the instance becomes visible. Queues its `NEW`, then the
@@ -249,5 +275,57 @@ impl Core {
                 .map(|p| (Cmd::ParamGet, DevlinkBody::Param(p.param.clone()))),
         );
         Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NoopDriver, PortAttrs};
+
+    #[derive(Debug, Default)]
+    struct Counter(u32);
+    impl Driver for Counter {}
+
+    fn handle() -> Handle {
+        Handle::new("bus", "dev")
+    }
+
+    #[test]
+    fn with_driver_reaches_the_concrete_driver_and_the_instance() {
+        let mut core = Core::new();
+        let id = core.alloc(handle(), Box::new(Counter(41)));
+        core.register(id).unwrap();
+        while core.poll_notification().is_some() {}
+        let got = core
+            .with_driver::<Counter, _>(id, |c, devl| {
+                c.0 += 1;
+                devl.port_register(0, PortAttrs::physical(1)).unwrap();
+                c.0
+            })
+            .unwrap();
+        assert_eq!(got, 42);
+        // The change went through Devl: notified, and the driver kept its state.
+        assert_eq!(core.poll_notification().unwrap().cmd, Cmd::PortNew);
+        assert_eq!(core.with_driver::<Counter, _>(id, |c, _| c.0), Ok(42));
+    }
+
+    #[test]
+    fn with_driver_refuses_another_type_and_changes_nothing() {
+        let mut core = Core::new();
+        let id = core.alloc(handle(), Box::new(NoopDriver));
+        let rev = core.revision();
+        assert_eq!(
+            core.with_driver::<Counter, _>(id, |_, _| ()),
+            Err(CoreError::DriverUnavailable(id))
+        );
+        assert_eq!(core.revision(), rev);
+        // The driver was put back.
+        assert_eq!(core.with_driver::<NoopDriver, _>(id, |_, _| 1), Ok(1));
+        let gone = InstanceId(99);
+        assert_eq!(
+            core.with_driver::<NoopDriver, _>(gone, |_, _| ()),
+            Err(CoreError::NoInstance(gone))
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! The `Driver` trait: the device-specific callbacks (kernel: `struct devlink_ops`).
 //! Every callback has a default that behaves like a driver without that op.
 
+use std::any::Any;
+
 use devlink_wire::spec::{KernelEnum, ReloadAction, ReloadLimit};
 
 use crate::{Devl, Errno};
@@ -52,7 +54,10 @@ impl ReloadCaps {
 /// Device-specific callbacks. The core calls them with the instance's [`Devl`], through
 /// which the driver changes its objects exactly as the kernel's `devl_*` API does; every
 /// change is notified under the contract.
-pub trait Driver: Send {
+///
+/// A driver is also its instance's private state (kernel: `devlink_priv`): reach it with
+/// [`crate::Core::with_driver`], which needs the concrete type (hence `Any`).
+pub trait Driver: Any + Send {
     /// Supported reload actions and limits; none by default (no `reload_down`/`up` ops).
     fn reload_caps(&self) -> ReloadCaps {
         ReloadCaps::default()

@@ -32,6 +32,9 @@ pub enum CoreError {
     /// The instance id is not (or no longer) allocated.
     #[error("no instance {0}")]
     NoInstance(crate::InstanceId),
+    /// The instance's driver is not of the requested type, or is running a callback.
+    #[error("the driver of instance {0} is not available as the requested type")]
+    DriverUnavailable(crate::InstanceId),
     /// Lifecycle misuse.
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),

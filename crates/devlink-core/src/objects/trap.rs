@@ -4,7 +4,7 @@
 
 use devlink_wire::devlink::{Trap, TrapGroup, TrapPolicer};
 use devlink_wire::message::DevlinkBody;
-use devlink_wire::spec::Cmd;
+use devlink_wire::spec::{Cmd, TrapAction};
 
 use crate::Devl;
 use crate::error::{CoreError, TrapError};
@@ -93,10 +93,18 @@ impl Devl<'_> {
         Ok(())
     }
 
-    /// `devl_traps_unregister` for one trap; `TRAP_DEL`.
+    /// `devl_traps_unregister` for one trap: the trap is disabled first (action `DROP`,
+    /// silently: `devlink_trap_disable`, which the kernel applies to every trap of the
+    /// batch before the first DEL), so `TRAP_DEL` carries action `DROP`. The
+    /// unregistration replay, which runs without unregistering traps, keeps the action.
     pub fn trap_unregister(&mut self, name: &str) -> Result<(), CoreError> {
-        if !self.inst.objects.traps.iter().any(|t| t.name == name) {
+        let traps = self.inst.objects.traps.iter_mut();
+        let Some(trap) = traps.into_iter().find(|t| t.name == name) else {
             return Err(TrapError::NotFound(format!("trap {name}")).into());
+        };
+        if trap.action != TrapAction::Drop {
+            trap.action = TrapAction::Drop;
+            self.changed();
         }
         self.trap_notify(name, Cmd::TrapDel);
         self.inst.objects.traps.retain(|t| t.name != name);
@@ -123,5 +131,60 @@ impl Devl<'_> {
             let t = inst.objects.traps.iter().find(|t| t.name == name);
             t.cloned().map(DevlinkBody::Trap)
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use devlink_wire::devlink::{Handle, Stats, TrapMetadata};
+    use devlink_wire::message::DevlinkBody;
+    use devlink_wire::spec::{Cmd, TrapAction, TrapType};
+
+    use crate::{Core, NoopDriver};
+
+    #[test]
+    fn a_live_trap_del_carries_action_drop_and_the_replay_keeps_the_action() {
+        let mut core = Core::new();
+        let id = core.alloc(Handle::new("bus", "dev"), Box::new(NoopDriver));
+        let mut devl = core.devl(id).unwrap();
+        devl.trap_group_register(devlink_wire::devlink::TrapGroup {
+            handle: Handle::new("", ""),
+            name: "g".into(),
+            generic: true,
+            policer_id: None,
+            stats: Stats::default(),
+            unknown: Vec::new(),
+        })
+        .unwrap();
+        for name in ["a", "b"] {
+            devl.trap_register(devlink_wire::devlink::Trap {
+                handle: Handle::new("", ""),
+                group: "g".into(),
+                name: name.into(),
+                trap_type: TrapType::Control,
+                generic: true,
+                action: TrapAction::Trap,
+                metadata: TrapMetadata::default(),
+                stats: Stats::default(),
+                unknown: Vec::new(),
+            })
+            .unwrap();
+        }
+        core.register(id).unwrap();
+        while core.poll_notification().is_some() {}
+        core.devl(id).unwrap().trap_unregister("b").unwrap();
+        let n = core.poll_notification().unwrap();
+        assert_eq!(n.cmd, Cmd::TrapDel);
+        let DevlinkBody::Trap(t) = n.body else {
+            panic!("{n:?}")
+        };
+        assert_eq!((t.name.as_str(), t.action), ("b", TrapAction::Drop));
+        // Unregistering the instance replays "a" as it is.
+        core.unregister(id).unwrap();
+        let n = core.poll_notification().unwrap();
+        let DevlinkBody::Trap(t) = n.body else {
+            panic!("{n:?}")
+        };
+        assert_eq!((t.name.as_str(), t.action), ("a", TrapAction::Trap));
     }
 }
