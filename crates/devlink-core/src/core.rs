@@ -18,9 +18,9 @@ use crate::{Devl, Errno, InstanceId};
 /// notifications with [`Core::poll_notification`] in the order they were queued.
 #[derive(Debug, Default)]
 pub struct Core {
-    instances: BTreeMap<InstanceId, Instance>,
+    pub(crate) instances: BTreeMap<InstanceId, Instance>,
     next_id: u32,
-    notifier: Notifier,
+    pub(crate) notifier: Notifier,
 }
 
 impl Core {

@@ -20,6 +20,7 @@ mod ids;
 mod instance;
 mod notify;
 mod objects;
+mod request;
 
 pub use crate::core::Core;
 pub use devl::Devl;
@@ -29,3 +30,6 @@ pub use ids::InstanceId;
 pub use instance::Lifecycle;
 pub use notify::Notification;
 pub use objects::{ParamDef, PortAttrs, RegionDef};
+pub use request::{
+    DumpCursor, DumpStep, Rejection, Reply, Request, Response, has_doit, has_dumpit, is_admin_cmd,
+};

@@ -31,6 +31,9 @@ pub(crate) struct ParamItem {
     pub(crate) param: Param,
     /// The effective driverinit value (`driverinit_value`).
     pub(crate) driverinit: Option<ParamValue>,
+    /// What `PARAM_SET` with `PARAM_RESET_DEFAULT` restores in driverinit mode: the
+    /// value the driver last set (`driverinit_default`).
+    pub(crate) driverinit_default: Option<ParamValue>,
 }
 
 impl Devl<'_> {
@@ -81,6 +84,7 @@ impl Devl<'_> {
                 param_unknown: Vec::new(),
                 unknown: Vec::new(),
             },
+            driverinit_default: driverinit.clone(),
             driverinit,
         };
         self.inst.objects.params.insert(def.id, item);
@@ -134,6 +138,7 @@ impl Devl<'_> {
             && cmode == ParamCmode::Driverinit
             && let Some(item) = self.inst.objects.params.get_mut(&id)
         {
+            item.driverinit_default = Some(value.clone());
             item.driverinit = Some(value);
         }
         self.changed();

@@ -1,0 +1,150 @@
+//! From a request to its handler: the op table (doit, dumpit, admin) of
+//! `net/devlink/netlink_gen.c`, instance resolution, and the handlers.
+
+use devlink_wire::devlink::Handle;
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::spec::Cmd;
+
+use super::dump::{DumpCursor, DumpKind};
+use super::{Rejection, Request, Response};
+use crate::{Core, Errno, InstanceId};
+
+/// Commands flagged `GENL_ADMIN_PERM`.
+#[must_use]
+pub const fn is_admin_cmd(cmd: Cmd) -> bool {
+    use Cmd as C;
+    matches!(
+        cmd,
+        C::PortSet
+            | C::PortNew
+            | C::PortDel
+            | C::PortSplit
+            | C::PortUnsplit
+            | C::SbPoolSet
+            | C::SbPortPoolSet
+            | C::SbTcPoolBindSet
+            | C::SbOccSnapshot
+            | C::SbOccMaxClear
+            | C::EswitchGet
+            | C::EswitchSet
+            | C::DpipeTableCountersSet
+            | C::ResourceSet
+            | C::Reload
+            | C::ParamSet
+            | C::RegionNew
+            | C::RegionDel
+            | C::RegionRead
+            | C::PortParamSet
+            | C::HealthReporterSet
+            | C::HealthReporterRecover
+            | C::HealthReporterDiagnose
+            | C::HealthReporterDumpGet
+            | C::HealthReporterDumpClear
+            | C::HealthReporterTest
+            | C::FlashUpdate
+            | C::TrapSet
+            | C::TrapGroupSet
+            | C::TrapPolicerSet
+            | C::RateSet
+            | C::RateNew
+            | C::RateDel
+            | C::LinecardSet
+            | C::SelftestsRun
+    )
+}
+
+/// Commands with a `dumpit`.
+#[must_use]
+pub const fn has_dumpit(cmd: Cmd) -> bool {
+    use Cmd as C;
+    matches!(
+        cmd,
+        C::Get
+            | C::PortGet
+            | C::SbGet
+            | C::SbPoolGet
+            | C::SbPortPoolGet
+            | C::SbTcPoolBindGet
+            | C::ParamGet
+            | C::RegionGet
+            | C::RegionRead
+            | C::PortParamGet
+            | C::InfoGet
+            | C::HealthReporterGet
+            | C::HealthReporterDumpGet
+            | C::TrapGet
+            | C::TrapGroupGet
+            | C::TrapPolicerGet
+            | C::RateGet
+            | C::LinecardGet
+            | C::SelftestsGet
+    )
+}
+
+/// Commands with a `doit` (every request command but the two dump-only ones).
+#[must_use]
+pub const fn has_doit(cmd: Cmd) -> bool {
+    !matches!(cmd, Cmd::RegionRead | Cmd::HealthReporterDumpGet)
+}
+
+impl Core {
+    /// Run one request with the kernel's semantics. Its notifications are queued before
+    /// this returns, so a transport that drains them first delivers them before the
+    /// reply and the ACK (rule 8). A rejected request changes nothing and queues nothing.
+    pub fn handle_request(&mut self, req: Request) -> Result<Response, Rejection> {
+        // genetlink checks, before devlink sees the request.
+        if is_admin_cmd(req.cmd) && !req.admin {
+            return Err(Rejection::errno(Errno::EPERM));
+        }
+        let ok = if req.dump {
+            has_dumpit(req.cmd)
+        } else {
+            has_doit(req.cmd)
+        };
+        if !ok {
+            return Err(Rejection::errno(Errno::EOPNOTSUPP));
+        }
+        if req.dump {
+            return self.start_dump(&req).map(Response::Dump);
+        }
+        match (req.cmd, &req.body) {
+            (Cmd::Get, DevlinkBody::DevReq(b)) => self.dev_get(b.handle.as_ref()),
+            (Cmd::Reload, DevlinkBody::ReloadReq(b)) => self.dev_reload(b),
+            (Cmd::PortGet, DevlinkBody::PortGetReq(b)) => self.port_get(b),
+            (Cmd::ParamGet, DevlinkBody::ParamGetReq(b)) => self.param_get(b),
+            (Cmd::ParamSet, DevlinkBody::ParamSetReq(b)) => self.param_set_req(b),
+            _ => Err(Rejection::msg(
+                Errno::EOPNOTSUPP,
+                "Command not implemented by devlinkd yet",
+            )),
+        }
+    }
+
+    /// `devlink_get_from_attrs`: the registered instance with this handle; `-EINVAL`
+    /// without a handle, `-ENODEV` if none is registered under it.
+    pub(crate) fn resolve(&self, handle: Option<&Handle>) -> Result<InstanceId, Rejection> {
+        let handle = handle.ok_or(Rejection::errno(Errno::EINVAL))?;
+        self.lookup(handle).ok_or(Rejection::errno(Errno::ENODEV))
+    }
+
+    fn start_dump(&self, req: &Request) -> Result<DumpCursor, Rejection> {
+        let (kind, handle) = match (req.cmd, &req.body) {
+            (Cmd::Get, DevlinkBody::DevReq(b)) => (DumpKind::Dev, b.handle.as_ref()),
+            (Cmd::PortGet, DevlinkBody::PortGetReq(b)) => (DumpKind::Port, b.handle.as_ref()),
+            (Cmd::ParamGet, DevlinkBody::ParamGetReq(b)) => (DumpKind::Param, b.handle.as_ref()),
+            _ => {
+                return Err(Rejection::msg(
+                    Errno::EOPNOTSUPP,
+                    "Dump not implemented by devlinkd yet",
+                ));
+            }
+        };
+        // A dump with a handle dumps that instance only (NLM_F_DUMP_FILTERED), and
+        // fails like a doit if it is not there.
+        let only = match handle {
+            Some(h) => Some(self.lookup(h).ok_or(Rejection::errno(Errno::ENODEV))?),
+            None => None,
+        };
+        Ok(DumpCursor::new(kind, only))
+    }
+}

@@ -1,0 +1,14 @@
+//! Requests: what a client asks (`handle_request`), the replies and dumps it gets, and
+//! the errno + extack of every rejection, with the kernel's semantics (one file per
+//! object, mirroring `net/devlink/*.c`).
+
+mod dev;
+mod dispatch;
+mod dump;
+mod param;
+mod port;
+mod types;
+
+pub use dispatch::{has_doit, has_dumpit, is_admin_cmd};
+pub use dump::{DumpCursor, DumpStep};
+pub use types::{Rejection, Reply, Request, Response};

@@ -1,0 +1,114 @@
+//! The request vocabulary between the daemon and the core.
+
+use std::borrow::Cow;
+
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::spec::{Attr, Cmd};
+
+use super::DumpCursor;
+use crate::Errno;
+use crate::driver::DriverError;
+
+/// A decoded devlink request with what the transport knows about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// `genlmsghdr.cmd`.
+    pub cmd: Cmd,
+    /// The decoded attributes.
+    pub body: DevlinkBody,
+    /// `NLM_F_DUMP` was set.
+    pub dump: bool,
+    /// The sender may run admin commands (`GENL_ADMIN_PERM`: uid 0 or the admin group).
+    pub admin: bool,
+}
+
+/// One reply message: `genlmsghdr.cmd` and the attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// The reply command (often not the request's: `GET` is answered with `NEW`).
+    pub cmd: Cmd,
+    /// The attributes.
+    pub body: DevlinkBody,
+}
+
+/// What a request produces, besides the notifications it queues (which come first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// A `doit`: these replies (none: only the ACK, if asked for).
+    Do(Vec<Reply>),
+    /// A `doit` that answers with several `NLM_F_MULTI` messages and an explicit
+    /// `NLMSG_DONE` (resource dump, dpipe, health diagnose).
+    Multi(Vec<Reply>),
+    /// A dump: pull it with [`crate::Core::dump_next`] until it is done.
+    Dump(DumpCursor),
+}
+
+/// A rejected request: the errno and the extended ACK the kernel would send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// The errno (sent negated).
+    pub errno: Errno,
+    /// `NLMSGERR_ATTR_MSG`.
+    pub msg: Option<Cow<'static, str>>,
+    /// The attribute the message is about (`NLMSGERR_ATTR_OFFS` points at it).
+    pub attr: Option<Attr>,
+    /// `NLMSGERR_ATTR_MISS_TYPE`: a required attribute that is missing.
+    pub missing: Option<Attr>,
+}
+
+impl Rejection {
+    /// An errno with no extack.
+    #[must_use]
+    pub const fn errno(errno: Errno) -> Self {
+        Self {
+            errno,
+            msg: None,
+            attr: None,
+            missing: None,
+        }
+    }
+
+    /// An errno with an extack message (`NL_SET_ERR_MSG`).
+    #[must_use]
+    pub const fn msg(errno: Errno, msg: &'static str) -> Self {
+        Self {
+            errno,
+            msg: Some(Cow::Borrowed(msg)),
+            attr: None,
+            missing: None,
+        }
+    }
+
+    /// An errno with a message about one attribute (`NL_SET_ERR_MSG_ATTR`).
+    #[must_use]
+    pub const fn attr(errno: Errno, attr: Attr, msg: &'static str) -> Self {
+        Self {
+            errno,
+            msg: Some(Cow::Borrowed(msg)),
+            attr: Some(attr),
+            missing: None,
+        }
+    }
+
+    /// `GENL_REQ_ATTR_CHECK`: `-EINVAL` with the missing attribute and no message.
+    #[must_use]
+    pub const fn missing(attr: Attr) -> Self {
+        Self {
+            errno: Errno::EINVAL,
+            msg: None,
+            attr: None,
+            missing: Some(attr),
+        }
+    }
+}
+
+impl From<DriverError> for Rejection {
+    fn from(e: DriverError) -> Self {
+        Self {
+            errno: e.errno,
+            msg: (!e.msg.is_empty()).then_some(Cow::Owned(e.msg)),
+            attr: None,
+            missing: None,
+        }
+    }
+}
