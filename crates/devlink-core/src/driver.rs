@@ -86,6 +86,20 @@ pub trait Driver: Any + Send {
         let _ = (devl, limit);
         Ok(1 << action.repr())
     }
+
+    // == ports, port functions, rates, line cards, eswitch (request/port.rs, rate.rs,
+    // linecard.rs, eswitch.rs) ==
+
+    // == end ports ==
+
+    // == regions, health reporters, traps (request/region.rs, health.rs, trap.rs) ==
+
+    // == end regions ==
+
+    // == info, flash, selftests, shared buffers, resources, dpipe (request/info.rs,
+    // flash.rs, selftests.rs, sb.rs, resource.rs, dpipe.rs) ==
+
+    // == end info ==
 }
 
 /// A driver with no ops: a bare instance, for tests and for user-space devices that only

@@ -113,6 +113,12 @@ impl Core {
             (Cmd::PortGet, DevlinkBody::PortGetReq(b)) => self.port_get(b),
             (Cmd::ParamGet, DevlinkBody::ParamGetReq(b)) => self.param_get(b),
             (Cmd::ParamSet, DevlinkBody::ParamSetReq(b)) => self.param_set_req(b),
+            // == ports, rates, line cards, eswitch ==
+            // == end ports ==
+            // == regions, health, traps ==
+            // == end regions ==
+            // == info, flash, selftests, sb, resources, dpipe ==
+            // == end info ==
             _ => Err(Rejection::msg(
                 Errno::EOPNOTSUPP,
                 "Command not implemented by devlinkd yet",
@@ -132,6 +138,12 @@ impl Core {
             (Cmd::Get, DevlinkBody::DevReq(b)) => (DumpKind::Dev, b.handle.as_ref()),
             (Cmd::PortGet, DevlinkBody::PortGetReq(b)) => (DumpKind::Port, b.handle.as_ref()),
             (Cmd::ParamGet, DevlinkBody::ParamGetReq(b)) => (DumpKind::Param, b.handle.as_ref()),
+            // == ports, rates, line cards ==
+            // == end ports ==
+            // == regions, health, traps ==
+            // == end regions ==
+            // == info, selftests, sb ==
+            // == end info ==
             _ => {
                 return Err(Rejection::msg(
                     Errno::EOPNOTSUPP,

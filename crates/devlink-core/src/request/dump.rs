@@ -22,6 +22,12 @@ pub(crate) enum DumpKind {
     Dev,
     Port,
     Param,
+    // == ports, rates, line cards ==
+    // == end ports ==
+    // == regions, health, traps ==
+    // == end regions ==
+    // == info, selftests, sb ==
+    // == end info ==
 }
 
 /// Where a dump is. Created by [`Core::handle_request`]; advanced by [`Core::dump_next`].
@@ -135,6 +141,11 @@ fn dump_instance(
                 }
             }
             None
-        }
+        } // == ports, rates, line cards ==
+          // == end ports ==
+          // == regions, health, traps ==
+          // == end regions ==
+          // == info, selftests, sb ==
+          // == end info ==
     }
 }
