@@ -15,15 +15,19 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use devlink_core::Request;
 use devlink_core::checker::Checker;
 use devlink_core::fold::View;
 use devlink_core::{
     Core, CoreError, Devl, Driver, DriverError, Errno, InstanceId, Lifecycle, ParamDef, PortAttrs,
     RegionDef, ReloadCaps,
 };
+use devlink_wire::devlink::{Bitfield32, DevReq, ParamGetReq, ParamSetReq, PortGetReq, ReloadReq};
 use devlink_wire::devlink::{
     Handle, ParamValue, Stats, Trap, TrapGroup, TrapMetadata, TrapPolicer,
 };
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::spec::Cmd;
 use devlink_wire::spec::{
     LinecardState, ParamCmode, ReloadAction, ReloadLimit, TrapAction, TrapType, VarAttrType,
 };
@@ -163,6 +167,12 @@ enum Op {
     HealthReport(u8, Option<u32>),
     HealthRecover(u8, Option<u32>),
     Reload(u8, bool),
+    /// `RELOAD` request: action (0..=3, 3 = absent), limits bits, fail knob, admin.
+    ReqReload(u8, u8, Option<u32>, bool, bool),
+    /// `PARAM_SET` request: param, cmode (0..=3, 3 invalid for it), value, as string, admin.
+    ReqParamSet(u8, u32, u8, u32, bool, bool),
+    /// `GET` / `PORT_GET` / `PARAM_GET` do requests, possibly for unknown objects.
+    ReqGet(u8, u8, u32),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -203,6 +213,11 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (s.clone(), oport.clone()).prop_map(|(s, p)| Op::HealthReport(s, p)),
         1 => (s.clone(), oport.clone()).prop_map(|(s, p)| Op::HealthRecover(s, p)),
         1 => (s.clone(), any::<bool>()).prop_map(|(s, f)| Op::Reload(s, f)),
+        2 => (s.clone(), 0u8..4, proptest::option::of(0u32..4), any::<bool>(), any::<bool>())
+            .prop_map(|(s, a, l, f, adm)| Op::ReqReload(s, a, l, f, adm)),
+        3 => (s.clone(), 0u32..5, 0u8..4, any::<u32>(), any::<bool>(), any::<bool>())
+            .prop_map(|(s, i, c, v, st, adm)| Op::ReqParamSet(s, i, c, v, st, adm)),
+        1 => (s.clone(), 0u8..3, 0u32..5).prop_map(|(s, k, i)| Op::ReqGet(s, k, i)),
     ]
 }
 
@@ -234,7 +249,29 @@ fn region(r: u8, port: Option<u32>) -> RegionDef {
     }
 }
 
+fn handle(s: u8) -> Handle {
+    Handle::new("netdevsim", format!("netdevsim{s}"))
+}
+
 impl World {
+    /// Run a request. A refusal is `Err`; a reload that got past its checks and then
+    /// failed in the driver (`reload_up`) changed state (`reload_failed`, torn-down
+    /// objects) and said so: a failed operation, not a refusal.
+    fn request(&mut self, cmd: Cmd, body: DevlinkBody, admin: bool) -> Result<(), String> {
+        let rev = self.core.revision();
+        let r = self.core.handle_request(Request {
+            cmd,
+            body,
+            dump: false,
+            admin,
+        });
+        match r {
+            Ok(_) => Ok(()),
+            Err(_) if cmd == Cmd::Reload && self.core.revision() != rev => Ok(()),
+            Err(rej) => Err(format!("{:?} {:?}", rej.errno, rej.msg)),
+        }
+    }
+
     fn new() -> Self {
         Self {
             core: Core::new(),
@@ -292,6 +329,75 @@ impl World {
                     return Err(err.to_string());
                 }
                 Ok(())
+            }
+            Op::ReqReload(s, action, limits, fail, admin) => {
+                let (_, knob) = self.slots[slot(s)].clone().ok_or("empty slot")?;
+                knob.store(*fail, Ordering::Relaxed);
+                let body = DevlinkBody::ReloadReq(ReloadReq {
+                    handle: handle(*s),
+                    netns_pid: None,
+                    netns_fd: None,
+                    netns_id: None,
+                    action: ReloadAction::from_repr(*action),
+                    limits: limits.map(|v| Bitfield32 {
+                        value: v,
+                        selector: v,
+                    }),
+                    unknown: vec![],
+                });
+                self.request(Cmd::Reload, body, *admin)
+            }
+            Op::ReqParamSet(s, i, cmode, v, string, admin) => {
+                let value = if *string {
+                    ParamValue::String(v.to_string())
+                } else {
+                    ParamValue::U32(*v)
+                };
+                let body = DevlinkBody::ParamSetReq(ParamSetReq {
+                    handle: handle(*s),
+                    port_index: None,
+                    name: format!("param{i}"),
+                    cmode: ParamCmode::from_repr(*cmode).unwrap_or(ParamCmode::Permanent),
+                    reset_default: false,
+                    ty: value.ty(),
+                    value: Some(value),
+                    unknown: vec![],
+                });
+                self.request(Cmd::ParamSet, body, *admin)
+            }
+            Op::ReqGet(s, kind, i) => {
+                let (cmd, body) = match kind {
+                    0 => (
+                        Cmd::Get,
+                        DevlinkBody::DevReq(DevReq {
+                            handle: Some(handle(*s)),
+                            unknown: vec![],
+                        }),
+                    ),
+                    1 => (
+                        Cmd::PortGet,
+                        DevlinkBody::PortGetReq(PortGetReq {
+                            handle: Some(handle(*s)),
+                            index: Some(*i),
+                            unknown: vec![],
+                        }),
+                    ),
+                    _ => (
+                        Cmd::ParamGet,
+                        DevlinkBody::ParamGetReq(ParamGetReq {
+                            handle: Some(handle(*s)),
+                            port_index: None,
+                            name: Some(format!("param{i}")),
+                            unknown: vec![],
+                        }),
+                    ),
+                };
+                let rev = self.core.revision();
+                let r = self.request(cmd, body, false);
+                if self.core.revision() != rev {
+                    return Err("a GET changed state".into());
+                }
+                r
             }
             other => {
                 let s = match other {
