@@ -134,8 +134,8 @@ impl Core {
         Ok(())
     }
 
-    /// `devlink_reload` after the request checks: `reload_down`, driverinit values
-    /// applied (driver_reinit), `reload_up`, the `reload_failed` flag (instance `NEW` if
+    /// `devlink_reload` after the request checks: `reload_down`, driverinit values and
+    /// new resource sizes applied (driver_reinit), `reload_up`, the `reload_failed` flag (instance `NEW` if
     /// it changed), then on success the statistics and the instance `NEW`. Returns the
     /// actions performed (bitmask). A failed `reload_down` changes and emits nothing.
     pub fn reload(
@@ -170,6 +170,7 @@ impl Core {
         driver.reload_down(&mut devl, false, action, limit)?;
         if action == ReloadAction::DriverReinit {
             devl.params_driverinit_load_new();
+            devl.resources_commit();
         }
         let up = driver.reload_up(&mut devl, action, limit);
         let failed = up.is_err();

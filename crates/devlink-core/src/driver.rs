@@ -3,8 +3,10 @@
 
 use std::any::Any;
 
-use devlink_wire::spec::{KernelEnum, ReloadAction, ReloadLimit};
+use devlink_wire::devlink::{DpipeEntry, SbOcc};
+use devlink_wire::spec::{KernelEnum, ReloadAction, ReloadLimit, SbThresholdType, SelftestStatus};
 
+use crate::objects::{FlashParams, InfoReq, SbPoolInfo, SbPortPoolKey, SbTcKey};
 use crate::{Devl, Errno};
 
 /// A driver's refusal: errno and the extack message the user sees.
@@ -99,7 +101,181 @@ pub trait Driver: Any + Send {
     // == info, flash, selftests, shared buffers, resources, dpipe (request/info.rs,
     // flash.rs, selftests.rs, sb.rs, resource.rs, dpipe.rs) ==
 
+    /// Which of the info, flash and selftest ops the driver has (kernel: whether
+    /// `devlink_ops.info_get`, `.flash_update`, `.selftest_check` / `.selftest_run` are
+    /// set, and `.supported_flash_update_params`). None by default.
+    fn info_caps(&self) -> InfoCaps {
+        InfoCaps::default()
+    }
+
+    /// The driver's name (`DEVLINK_ATTR_INFO_DRIVER_NAME`, put after what `info_get`
+    /// puts); empty for none.
+    fn driver_name(&self) -> &str {
+        ""
+    }
+
+    /// `info_get`: put serial numbers and versions into `req`, in reply order. Called
+    /// only if [`InfoCaps::info_get`]; also for the component lookup of a flash update.
+    fn info_get(&self, req: &mut InfoReq) -> Result<(), DriverError> {
+        let _ = req;
+        Ok(())
+    }
+
+    /// `request_firmware`: whether the firmware file can be found. The core has no file
+    /// system; by default every file is found. An error rejects the flash update with
+    /// "failed to locate the requested firmware file" before anything is notified.
+    fn flash_request_firmware(&self, file_name: &str) -> Result<(), Errno> {
+        let _ = file_name;
+        Ok(())
+    }
+
+    /// `flash_update`: called between the `FLASH_UPDATE` and `FLASH_UPDATE_END`
+    /// notifications; report progress with [`Devl::flash_update_status`].
+    fn flash_update(
+        &mut self,
+        devl: &mut Devl<'_>,
+        params: &FlashParams,
+    ) -> Result<(), DriverError> {
+        let _ = (devl, params);
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// `selftest_check`: whether selftest `id` (`DEVLINK_ATTR_SELFTEST_ID_*`) is
+    /// supported. Called only if [`InfoCaps::selftests`].
+    fn selftest_check(&self, id: u32) -> bool {
+        let _ = id;
+        false
+    }
+
+    /// `selftest_run`: run selftest `id` (one [`Driver::selftest_check`] accepted).
+    fn selftest_run(&mut self, devl: &mut Devl<'_>, id: u32) -> SelftestStatus {
+        let _ = (devl, id);
+        SelftestStatus::Skip
+    }
+
+    /// `sb_pool_get`: a pool of a shared buffer registered with [`Devl::sb_register`].
+    fn sb_pool_get(&self, sb: u32, pool: u16) -> Result<SbPoolInfo, DriverError> {
+        let _ = (sb, pool);
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// `sb_pool_set`.
+    fn sb_pool_set(
+        &mut self,
+        devl: &mut Devl<'_>,
+        sb: u32,
+        pool: u16,
+        size: u32,
+        threshold_type: SbThresholdType,
+    ) -> Result<(), DriverError> {
+        let _ = (devl, sb, pool, size, threshold_type);
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// `sb_port_pool_get`: the threshold of a port's pool.
+    fn sb_port_pool_get(&self, key: SbPortPoolKey) -> Result<u32, DriverError> {
+        let _ = key;
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// `sb_port_pool_set`.
+    fn sb_port_pool_set(
+        &mut self,
+        devl: &mut Devl<'_>,
+        key: SbPortPoolKey,
+        threshold: u32,
+    ) -> Result<(), DriverError> {
+        let _ = (devl, key, threshold);
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// `sb_tc_pool_bind_get`: the pool index and threshold a port's TC is bound to.
+    fn sb_tc_pool_bind_get(&self, key: SbTcKey) -> Result<(u16, u32), DriverError> {
+        let _ = key;
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// `sb_tc_pool_bind_set`.
+    fn sb_tc_pool_bind_set(
+        &mut self,
+        devl: &mut Devl<'_>,
+        key: SbTcKey,
+        pool: u16,
+        threshold: u32,
+    ) -> Result<(), DriverError> {
+        let _ = (devl, key, pool, threshold);
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// `sb_occ_snapshot`.
+    fn sb_occ_snapshot(&mut self, devl: &mut Devl<'_>, sb: u32) -> Result<(), DriverError> {
+        let _ = (devl, sb);
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// `sb_occ_max_clear`.
+    fn sb_occ_max_clear(&mut self, devl: &mut Devl<'_>, sb: u32) -> Result<(), DriverError> {
+        let _ = (devl, sb);
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// `sb_occ_port_pool_get`: occupancy shown with a port pool; `EOPNOTSUPP` leaves it
+    /// out, another error fails the get.
+    fn sb_occ_port_pool_get(&self, key: SbPortPoolKey) -> Result<SbOcc, DriverError> {
+        let _ = key;
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// `sb_occ_tc_port_bind_get`: occupancy shown with a TC binding, as above.
+    fn sb_occ_tc_port_bind_get(&self, key: SbTcKey) -> Result<SbOcc, DriverError> {
+        let _ = key;
+        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+    }
+
+    /// The occupancy of resource `id`, for resources registered with
+    /// [`Devl::resource_occ_get_register`] (kernel: the registered `occ_get` callback).
+    fn resource_occ_get(&self, id: u64) -> u64 {
+        let _ = id;
+        0
+    }
+
+    /// A dpipe table's `size_get`.
+    fn dpipe_table_size(&self, table: &str) -> u64 {
+        let _ = table;
+        0
+    }
+
+    /// A dpipe table's `entries_dump`; the default is a table without it (`-EINVAL`).
+    fn dpipe_entries_dump(
+        &self,
+        table: &str,
+        counters_enabled: bool,
+    ) -> Result<Vec<DpipeEntry>, DriverError> {
+        let _ = (table, counters_enabled);
+        Err(DriverError::new(Errno::EINVAL, ""))
+    }
+
+    /// A dpipe table's `counters_set_update`, after the core changed the flag.
+    fn dpipe_counters_set_update(&mut self, devl: &mut Devl<'_>, table: &str, enable: bool) {
+        let _ = (devl, table, enable);
+    }
+
     // == end info ==
+}
+
+/// Which info, flash and selftest ops a driver has (kernel: which of these
+/// `devlink_ops` are set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InfoCaps {
+    /// `info_get`: without it `INFO_GET` shows the handle and driver name only, and a
+    /// flash update cannot name a component.
+    pub info_get: bool,
+    /// `flash_update`.
+    pub flash_update: bool,
+    /// `supported_flash_update_params` has `DEVLINK_SUPPORT_FLASH_UPDATE_OVERWRITE_MASK`.
+    pub flash_overwrite_mask: bool,
+    /// `selftest_check` and `selftest_run`.
+    pub selftests: bool,
 }
 
 /// A driver with no ops: a bare instance, for tests and for user-space devices that only

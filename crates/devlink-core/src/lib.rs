@@ -24,12 +24,17 @@ mod request;
 
 pub use crate::core::Core;
 pub use devl::Devl;
-pub use driver::{Driver, DriverError, NoopDriver, ReloadCaps};
+pub use driver::{Driver, DriverError, InfoCaps, NoopDriver, ReloadCaps};
 pub use error::{CoreError, Errno};
 pub use ids::InstanceId;
 pub use instance::Lifecycle;
 pub use notify::Notification;
+pub use objects::{
+    DevObjError, DpipeTableDef, FlashParams, InfoReq, RESOURCE_ID_PARENT_TOP, ResourceDef, SbDef,
+    SbPoolInfo, SbPortPoolKey, SbTcKey, VersionType,
+};
 pub use objects::{ParamDef, PortAttrs, RegionDef};
 pub use request::{
-    DumpCursor, DumpStep, Rejection, Reply, Request, Response, has_doit, has_dumpit, is_admin_cmd,
+    DumpCursor, DumpStep, Rejection, Reply, Request, Response, SELFTEST_ID_FLASH, has_doit,
+    has_dumpit, is_admin_cmd,
 };

@@ -1,18 +1,33 @@
 //! The sub-objects of an instance, one file per kind (mirroring `net/devlink/*.c`), and
 //! the order in which they are replayed at registration and unregistration.
 
+mod dpipe;
 mod health;
+mod info;
 mod linecard;
 mod param;
 mod port;
 mod rate;
 mod region;
 mod replay;
+mod resource;
+mod sb;
 mod trap;
 
 pub use param::ParamDef;
 pub use port::PortAttrs;
 pub use region::RegionDef;
+
+pub use dpipe::DpipeTableDef;
+pub use info::{FlashParams, InfoReq, VersionType};
+pub use resource::{RESOURCE_ID_PARENT_TOP, ResourceDef};
+pub use sb::{SbDef, SbPoolInfo, SbPortPoolKey, SbTcKey};
+
+pub(crate) use dpipe::Dpipe;
+pub(crate) use resource::{
+    ResourceNode, all_valid as resources_all_valid, find as resource_find,
+    validate_size as resource_validate_size,
+};
 
 pub(crate) use health::ReporterItem;
 pub(crate) use param::ParamItem;
@@ -46,6 +61,24 @@ pub(crate) struct Objects {
     pub(crate) linecards: Vec<Linecard>,
     /// Creation order; instance and port reporters.
     pub(crate) reporters: Vec<ReporterItem>,
+    /// Registration order (`devlink->sb_list`).
+    pub(crate) sbs: Vec<SbDef>,
+    /// Top-level resources in registration order, each with its subtree.
+    pub(crate) resources: Vec<ResourceNode>,
+    /// dpipe tables and headers.
+    pub(crate) dpipe: Dpipe,
+}
+
+/// A driver's misuse of the shared buffer, resource and dpipe registration calls (the
+/// kernel returns `-EEXIST` / `-EINVAL` to the driver).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DevObjError {
+    /// An object with that index, id or name is registered.
+    #[error("{0} already exists")]
+    Exists(String),
+    /// No such object (or no such parent resource).
+    #[error("{0} not found")]
+    NotFound(String),
 }
 
 impl Objects {

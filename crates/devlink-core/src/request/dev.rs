@@ -28,6 +28,7 @@ impl Core {
     /// limits, as the kernel does for backward compatibility.
     pub(crate) fn dev_reload(&mut self, req: &ReloadReq) -> Result<Response, Rejection> {
         let id = self.resolve(Some(&req.handle))?;
+        self.resources_validate(&req.handle)?;
         let caps = self
             .instances
             .get(&id)

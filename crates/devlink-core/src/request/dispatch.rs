@@ -6,6 +6,7 @@ use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
 
 use super::dump::{DumpCursor, DumpKind};
+use super::sb_dump::SbDump;
 use super::{Rejection, Request, Response};
 use crate::{Core, Errno, InstanceId};
 
@@ -118,6 +119,33 @@ impl Core {
             // == regions, health, traps ==
             // == end regions ==
             // == info, flash, selftests, sb, resources, dpipe ==
+            (Cmd::InfoGet, DevlinkBody::DevReq(b)) => self.info_get(b.handle.as_ref()),
+            (Cmd::FlashUpdate, DevlinkBody::FlashUpdateReq(b)) => self.flash_update(b),
+            (Cmd::SelftestsGet, DevlinkBody::DevReq(b)) => self.selftests_get(b.handle.as_ref()),
+            (Cmd::SelftestsRun, DevlinkBody::SelftestsGet(b)) => self.selftests_run(b),
+            (Cmd::SbGet, DevlinkBody::SbGetReq(b)) => self.sb_get(b),
+            (Cmd::SbPoolGet, DevlinkBody::SbPoolGetReq(b)) => self.sb_pool_get(b),
+            (Cmd::SbPoolSet, DevlinkBody::SbPoolSetReq(b)) => self.sb_pool_set(b),
+            (Cmd::SbPortPoolGet, DevlinkBody::SbPortPoolGetReq(b)) => self.sb_port_pool_get(b),
+            (Cmd::SbPortPoolSet, DevlinkBody::SbPortPoolSetReq(b)) => self.sb_port_pool_set(b),
+            (Cmd::SbTcPoolBindGet, DevlinkBody::SbTcPoolBindGetReq(b)) => {
+                self.sb_tc_pool_bind_get(b)
+            }
+            (Cmd::SbTcPoolBindSet, DevlinkBody::SbTcPoolBindSetReq(b)) => {
+                self.sb_tc_pool_bind_set(b)
+            }
+            (Cmd::SbOccSnapshot, DevlinkBody::SbOccReq(b)) => self.sb_occ(b, false),
+            (Cmd::SbOccMaxClear, DevlinkBody::SbOccReq(b)) => self.sb_occ(b, true),
+            (Cmd::ResourceDump, DevlinkBody::DevReq(b)) => self.resource_dump(b.handle.as_ref()),
+            (Cmd::ResourceSet, DevlinkBody::ResourceSetReq(b)) => self.resource_set(b),
+            (Cmd::DpipeTableGet, DevlinkBody::DpipeTableGetReq(b)) => self.dpipe_table_get(b),
+            (Cmd::DpipeEntriesGet, DevlinkBody::DpipeEntriesGetReq(b)) => self.dpipe_entries_get(b),
+            (Cmd::DpipeHeadersGet, DevlinkBody::DevReq(b)) => {
+                self.dpipe_headers_get(b.handle.as_ref())
+            }
+            (Cmd::DpipeTableCountersSet, DevlinkBody::DpipeCountersSetReq(b)) => {
+                self.dpipe_counters_set(b)
+            }
             // == end info ==
             _ => Err(Rejection::msg(
                 Errno::EOPNOTSUPP,
@@ -143,6 +171,18 @@ impl Core {
             // == regions, health, traps ==
             // == end regions ==
             // == info, selftests, sb ==
+            (Cmd::InfoGet, DevlinkBody::DevReq(b)) => (DumpKind::Info, b.handle.as_ref()),
+            (Cmd::SelftestsGet, DevlinkBody::DevReq(b)) => (DumpKind::Selftests, b.handle.as_ref()),
+            (Cmd::SbGet, DevlinkBody::SbGetReq(b)) => (DumpKind::Sb(SbDump::Sb), b.handle.as_ref()),
+            (Cmd::SbPoolGet, DevlinkBody::SbPoolGetReq(b)) => {
+                (DumpKind::Sb(SbDump::Pool), b.handle.as_ref())
+            }
+            (Cmd::SbPortPoolGet, DevlinkBody::SbPortPoolGetReq(b)) => {
+                (DumpKind::Sb(SbDump::PortPool), b.handle.as_ref())
+            }
+            (Cmd::SbTcPoolBindGet, DevlinkBody::SbTcPoolBindGetReq(b)) => {
+                (DumpKind::Sb(SbDump::TcBind), b.handle.as_ref())
+            }
             // == end info ==
             _ => {
                 return Err(Rejection::msg(

@@ -27,6 +27,9 @@ pub(crate) enum DumpKind {
     // == regions, health, traps ==
     // == end regions ==
     // == info, selftests, sb ==
+    Info,
+    Selftests,
+    Sb(super::sb_dump::SbDump),
     // == end info ==
 }
 
@@ -142,10 +145,31 @@ fn dump_instance(
             }
             None
         } // == ports, rates, line cards ==
-          // == end ports ==
-          // == regions, health, traps ==
-          // == end regions ==
-          // == info, selftests, sb ==
-          // == end info ==
+        // == end ports ==
+        // == regions, health, traps ==
+        // == end regions ==
+        // == info, selftests, sb ==
+        DumpKind::Info => {
+            // The kernel skips an instance whose info_get says EOPNOTSUPP; other errors
+            // end its dump with the error, which a cursor cannot carry: skipped too.
+            let Ok(info) = super::info::info_fill(inst) else {
+                return None;
+            };
+            let reply = Reply {
+                cmd: Cmd::InfoGet,
+                body: DevlinkBody::Info(info),
+            };
+            (from == 0 && !emit(reply)).then_some(0)
+        }
+        DumpKind::Selftests => {
+            let body = super::selftests::selftests_fill(inst)?;
+            let reply = Reply {
+                cmd: Cmd::SelftestsGet,
+                body: DevlinkBody::SelftestsGet(body),
+            };
+            (from == 0 && !emit(reply)).then_some(0)
+        }
+        DumpKind::Sb(kind) => super::sb_dump::dump_sb(inst, kind, from, emit),
+        // == end info ==
     }
 }

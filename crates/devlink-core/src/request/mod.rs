@@ -4,11 +4,18 @@
 
 mod dev;
 mod dispatch;
+mod dpipe;
 mod dump;
+mod info;
 mod param;
 mod port;
+mod resource;
+mod sb;
+mod sb_dump;
+mod selftests;
 mod types;
 
 pub use dispatch::{has_doit, has_dumpit, is_admin_cmd};
 pub use dump::{DumpCursor, DumpStep};
+pub use selftests::SELFTEST_ID_FLASH;
 pub use types::{Rejection, Reply, Request, Response};
