@@ -21,15 +21,17 @@ mod instance;
 mod notify;
 mod objects;
 mod request;
+mod time;
 
 pub use crate::core::Core;
 pub use devl::Devl;
-pub use driver::{Driver, DriverError, NoopDriver, ReloadCaps};
+pub use driver::{Driver, DriverError, NoopDriver, PolicerLimits, RegionOps, ReloadCaps, TrapCaps};
 pub use error::{CoreError, Errno};
 pub use ids::InstanceId;
 pub use instance::Lifecycle;
 pub use notify::Notification;
-pub use objects::{ParamDef, PortAttrs, RegionDef};
+pub use objects::{ParamDef, PortAttrs, RegionDef, ReporterOps};
 pub use request::{
     DumpCursor, DumpStep, Rejection, Reply, Request, Response, has_doit, has_dumpit, is_admin_cmd,
 };
+pub use time::Time;

@@ -10,13 +10,14 @@ mod region;
 mod replay;
 mod trap;
 
+pub use health::ReporterOps;
 pub use param::ParamDef;
 pub use port::PortAttrs;
 pub use region::RegionDef;
 
 pub(crate) use health::ReporterItem;
 pub(crate) use param::ParamItem;
-pub(crate) use region::RegionItem;
+pub(crate) use region::{RegionItem, region_event};
 pub(crate) use replay::{Replayed, Sink};
 
 use std::collections::BTreeMap;

@@ -5,8 +5,12 @@
 mod dev;
 mod dispatch;
 mod dump;
+mod health;
+mod lend;
 mod param;
 mod port;
+mod region;
+mod trap;
 mod types;
 
 pub use dispatch::{has_doit, has_dumpit, is_admin_cmd};
