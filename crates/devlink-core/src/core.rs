@@ -12,7 +12,7 @@ use crate::error::{CoreError, LifecycleError};
 use crate::instance::{Instance, Lifecycle};
 use crate::notify::{Notification, Notifier};
 use crate::objects::Sink;
-use crate::{Devl, Errno, InstanceId};
+use crate::{Devl, Errno, InstanceId, Time};
 
 /// The devlink core: one owner of all state. Drive it with method calls; drain
 /// notifications with [`Core::poll_notification`] in the order they were queued.
@@ -21,6 +21,7 @@ pub struct Core {
     pub(crate) instances: BTreeMap<InstanceId, Instance>,
     next_id: u32,
     pub(crate) notifier: Notifier,
+    pub(crate) time: Time,
 }
 
 impl Core {
@@ -50,7 +51,13 @@ impl Core {
             id,
             inst,
             notifier: &mut self.notifier,
+            time: self.time,
         })
+    }
+
+    /// Set the time the core works with from now on (see [`Time`]). Not a state change.
+    pub const fn set_time(&mut self, time: Time) {
+        self.time = time;
     }
 
     /// The instance's driver as its concrete type `T`, with the instance borrowed for

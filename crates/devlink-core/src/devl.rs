@@ -6,9 +6,9 @@ use devlink_wire::devlink::Handle;
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
 
-use crate::InstanceId;
 use crate::instance::{Instance, Lifecycle};
 use crate::notify::Notifier;
+use crate::{InstanceId, Time};
 
 /// One instance, borrowed for changes. Obtained from [`crate::Core::devl`], or passed to
 /// [`crate::Driver`] callbacks.
@@ -17,6 +17,7 @@ pub struct Devl<'a> {
     pub(crate) id: InstanceId,
     pub(crate) inst: &'a mut Instance,
     pub(crate) notifier: &'a mut Notifier,
+    pub(crate) time: Time,
 }
 
 impl Devl<'_> {
@@ -30,6 +31,12 @@ impl Devl<'_> {
     #[must_use]
     pub fn handle(&self) -> &Handle {
         &self.inst.handle
+    }
+
+    /// The time the core works with ([`crate::Core::set_time`]).
+    #[must_use]
+    pub const fn time(&self) -> Time {
+        self.time
     }
 
     /// Where the instance is in its life.

@@ -21,10 +21,13 @@ mod instance;
 mod notify;
 mod objects;
 mod request;
+mod time;
 
 pub use crate::core::Core;
 pub use devl::Devl;
-pub use driver::{Driver, DriverError, InfoCaps, NoopDriver, ReloadCaps};
+pub use driver::{
+    Driver, DriverError, InfoCaps, NoopDriver, PolicerLimits, RegionOps, ReloadCaps, TrapCaps,
+};
 pub use error::{CoreError, Errno};
 pub use ids::InstanceId;
 pub use instance::Lifecycle;
@@ -33,8 +36,9 @@ pub use objects::{
     DevObjError, DpipeTableDef, FlashParams, InfoReq, RESOURCE_ID_PARENT_TOP, ResourceDef, SbDef,
     SbPoolInfo, SbPortPoolKey, SbTcKey, VersionType,
 };
-pub use objects::{ParamDef, PortAttrs, RegionDef};
+pub use objects::{ParamDef, PortAttrs, RegionDef, ReporterOps};
 pub use request::{
     DumpCursor, DumpStep, Rejection, Reply, Request, Response, SELFTEST_ID_FLASH, has_doit,
     has_dumpit, is_admin_cmd,
 };
+pub use time::Time;

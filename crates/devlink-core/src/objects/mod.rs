@@ -14,6 +14,7 @@ mod resource;
 mod sb;
 mod trap;
 
+pub use health::ReporterOps;
 pub use param::ParamDef;
 pub use port::PortAttrs;
 pub use region::RegionDef;
@@ -31,7 +32,7 @@ pub(crate) use resource::{
 
 pub(crate) use health::ReporterItem;
 pub(crate) use param::ParamItem;
-pub(crate) use region::RegionItem;
+pub(crate) use region::{RegionItem, region_event};
 pub(crate) use replay::{Replayed, Sink};
 
 use std::collections::BTreeMap;

@@ -112,6 +112,42 @@ impl Devl<'_> {
         Ok(())
     }
 
+    /// A trap's action (`TRAP_SET`, `TRAP_GROUP_SET`, after the driver accepted it).
+    /// Silent, as in the kernel; counted if it changes.
+    pub(crate) fn trap_action_store(&mut self, name: &str, action: TrapAction) {
+        let traps = self.inst.objects.traps.iter_mut();
+        if let Some(t) = traps.into_iter().find(|t| t.name == name)
+            && t.action != action
+        {
+            t.action = action;
+            self.changed();
+        }
+    }
+
+    /// A group's policer binding (`TRAP_GROUP_SET`, after the driver accepted it).
+    /// Silent; counted if it changes.
+    pub(crate) fn trap_group_policer_store(&mut self, name: &str, policer: Option<u32>) {
+        let groups = self.inst.objects.groups.iter_mut();
+        if let Some(g) = groups.into_iter().find(|g| g.name == name)
+            && g.policer_id != policer
+        {
+            g.policer_id = policer;
+            self.changed();
+        }
+    }
+
+    /// A policer's rate and burst (`TRAP_POLICER_SET`, after the driver accepted them).
+    /// Silent; counted if they change.
+    pub(crate) fn trap_policer_store(&mut self, id: u32, rate: u64, burst: u64) {
+        let policers = self.inst.objects.policers.iter_mut();
+        if let Some(p) = policers.into_iter().find(|p| p.id == id)
+            && (p.rate, p.burst) != (rate, burst)
+        {
+            (p.rate, p.burst) = (rate, burst);
+            self.changed();
+        }
+    }
+
     fn policer_notify(&mut self, id: u32, cmd: Cmd) {
         self.notify(None, cmd, |inst| {
             let p = inst.objects.policers.iter().find(|p| p.id == id);

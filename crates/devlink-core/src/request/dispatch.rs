@@ -117,6 +117,21 @@ impl Core {
             // == ports, rates, line cards, eswitch ==
             // == end ports ==
             // == regions, health, traps ==
+            (Cmd::RegionGet, DevlinkBody::RegionGetReq(b)) => self.region_get(b),
+            (Cmd::RegionNew, DevlinkBody::RegionNewReq(b)) => self.region_new(b),
+            (Cmd::RegionDel, DevlinkBody::RegionDelReq(b)) => self.region_del(b),
+            (Cmd::HealthReporterGet, DevlinkBody::HealthReq(b)) => self.health_get(b),
+            (Cmd::HealthReporterSet, DevlinkBody::HealthSetReq(b)) => self.health_set(b),
+            (Cmd::HealthReporterRecover, DevlinkBody::HealthReq(b)) => self.health_recover(b),
+            (Cmd::HealthReporterDiagnose, DevlinkBody::HealthReq(b)) => self.health_diagnose(b),
+            (Cmd::HealthReporterDumpClear, DevlinkBody::HealthReq(b)) => self.health_dump_clear(b),
+            (Cmd::HealthReporterTest, DevlinkBody::HealthReq(b)) => self.health_test(b),
+            (Cmd::TrapGet, DevlinkBody::TrapGetReq(b)) => self.trap_get(b),
+            (Cmd::TrapSet, DevlinkBody::TrapSetReq(b)) => self.trap_set(b),
+            (Cmd::TrapGroupGet, DevlinkBody::TrapGroupGetReq(b)) => self.trap_group_get(b),
+            (Cmd::TrapGroupSet, DevlinkBody::TrapGroupSetReq(b)) => self.trap_group_set(b),
+            (Cmd::TrapPolicerGet, DevlinkBody::TrapPolicerGetReq(b)) => self.trap_policer_get(b),
+            (Cmd::TrapPolicerSet, DevlinkBody::TrapPolicerSetReq(b)) => self.trap_policer_set(b),
             // == end regions ==
             // == info, flash, selftests, sb, resources, dpipe ==
             (Cmd::InfoGet, DevlinkBody::DevReq(b)) => self.info_get(b.handle.as_ref()),
@@ -161,7 +176,7 @@ impl Core {
         self.lookup(handle).ok_or(Rejection::errno(Errno::ENODEV))
     }
 
-    fn start_dump(&self, req: &Request) -> Result<DumpCursor, Rejection> {
+    fn start_dump(&mut self, req: &Request) -> Result<DumpCursor, Rejection> {
         let (kind, handle) = match (req.cmd, &req.body) {
             (Cmd::Get, DevlinkBody::DevReq(b)) => (DumpKind::Dev, b.handle.as_ref()),
             (Cmd::PortGet, DevlinkBody::PortGetReq(b)) => (DumpKind::Port, b.handle.as_ref()),
@@ -169,6 +184,31 @@ impl Core {
             // == ports, rates, line cards ==
             // == end ports ==
             // == regions, health, traps ==
+            (Cmd::RegionGet, DevlinkBody::RegionGetReq(b)) => (DumpKind::Region, b.handle.as_ref()),
+            (Cmd::RegionRead, DevlinkBody::RegionReadReq(b)) => {
+                return self.region_read_start(b);
+            }
+            (Cmd::HealthReporterGet, DevlinkBody::HealthReq(b)) => {
+                if let Some(p) = b.port_index {
+                    let only = match &b.handle {
+                        Some(h) => Some(self.lookup(h).ok_or(Rejection::errno(Errno::ENODEV))?),
+                        None => None,
+                    };
+                    let args = super::dump::DumpArgs::ReporterPort(p);
+                    return Ok(DumpCursor::new(DumpKind::HealthReporter, only).with_args(args));
+                }
+                (DumpKind::HealthReporter, b.handle.as_ref())
+            }
+            (Cmd::HealthReporterDumpGet, DevlinkBody::HealthReq(b)) => {
+                return self.health_dump_start(b);
+            }
+            (Cmd::TrapGet, DevlinkBody::TrapGetReq(b)) => (DumpKind::Trap, b.handle.as_ref()),
+            (Cmd::TrapGroupGet, DevlinkBody::TrapGroupGetReq(b)) => {
+                (DumpKind::TrapGroup, b.handle.as_ref())
+            }
+            (Cmd::TrapPolicerGet, DevlinkBody::TrapPolicerGetReq(b)) => {
+                (DumpKind::TrapPolicer, b.handle.as_ref())
+            }
             // == end regions ==
             // == info, selftests, sb ==
             (Cmd::InfoGet, DevlinkBody::DevReq(b)) => (DumpKind::Info, b.handle.as_ref()),

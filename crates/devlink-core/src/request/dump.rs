@@ -12,7 +12,7 @@ use std::ops::Bound;
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
 
-use super::Reply;
+use super::{Rejection, Reply};
 use crate::instance::Instance;
 use crate::{Core, InstanceId};
 
@@ -25,12 +25,35 @@ pub(crate) enum DumpKind {
     // == ports, rates, line cards ==
     // == end ports ==
     // == regions, health, traps ==
+    Region,
+    RegionRead,
+    HealthReporter,
+    HealthDump,
+    Trap,
+    TrapGroup,
+    TrapPolicer,
     // == end regions ==
     // == info, selftests, sb ==
     Info,
     Selftests,
     Sb(super::sb_dump::SbDump),
     // == end info ==
+}
+
+/// What a dump keeps from its request besides the instance filter (kernel: the dump's
+/// `genl_info` attributes, parsed again on every call).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum DumpArgs {
+    #[default]
+    None,
+    // == regions, health, traps ==
+    /// `REGION_READ`: the region and what to read.
+    RegionRead(super::region::ReadArgs),
+    /// `HEALTH_REPORTER_GET` with `PORT_INDEX`: that port's reporters only.
+    ReporterPort(u32),
+    /// `HEALTH_REPORTER_DUMP_GET`: the reporter and the stored dump being sent.
+    HealthDump(super::health::DumpArgs),
+    // == end regions ==
 }
 
 /// Where a dump is. Created by [`Core::handle_request`]; advanced by [`Core::dump_next`].
@@ -41,6 +64,8 @@ pub struct DumpCursor {
     instance: u32,
     idx: u64,
     done: bool,
+    args: DumpArgs,
+    error: Option<Rejection>,
 }
 
 /// Whether a dump has more to give.
@@ -60,13 +85,29 @@ impl DumpCursor {
             instance: 0,
             idx: 0,
             done: false,
+            args: DumpArgs::None,
+            error: None,
         }
     }
 
-    /// The dump is limited to one instance: its messages carry `NLM_F_DUMP_FILTERED`.
+    /// The same cursor, keeping `args` from the request.
+    pub(crate) fn with_args(mut self, args: DumpArgs) -> Self {
+        self.args = args;
+        self
+    }
+
+    /// The dump is limited to one instance (or, for health reporters, one port): its
+    /// messages carry `NLM_F_DUMP_FILTERED`.
     #[must_use]
     pub const fn filtered(&self) -> bool {
-        self.only.is_some()
+        self.only.is_some() || matches!(self.args, DumpArgs::ReporterPort(_))
+    }
+
+    /// Why the dump failed midway, once [`Core::dump_next`] returned
+    /// [`DumpStep::Done`]: the errno and extack the kernel's dumpit returned (they go in
+    /// the `NLMSG_DONE`). `None` for a dump that completed.
+    pub fn take_error(&mut self) -> Option<Rejection> {
+        self.error.take()
     }
 }
 
@@ -91,7 +132,13 @@ impl Core {
                 cursor.instance = id.0;
                 cursor.idx = 0;
             }
-            if let Some(stopped_at) = dump_instance(inst, cursor.kind, cursor.idx, emit) {
+            let (args, error) = (&cursor.args, &mut cursor.error);
+            let stopped = dump_instance(inst, cursor.kind, cursor.idx, args, error, emit);
+            if cursor.error.is_some() {
+                cursor.done = true;
+                return DumpStep::Done;
+            }
+            if let Some(stopped_at) = stopped {
                 cursor.idx = stopped_at;
                 return DumpStep::More;
             }
@@ -104,10 +151,13 @@ impl Core {
 }
 
 /// Offer one instance's objects from key `from` on; the key of the first one refused.
+/// A dump that fails midway sets `error` (and returns anything).
 fn dump_instance(
     inst: &Instance,
     kind: DumpKind,
     from: u64,
+    args: &DumpArgs,
+    error: &mut Option<Rejection>,
     emit: &mut dyn FnMut(Reply) -> bool,
 ) -> Option<u64> {
     let o = &inst.objects;
@@ -170,6 +220,55 @@ fn dump_instance(
             (from == 0 && !emit(reply)).then_some(0)
         }
         DumpKind::Sb(kind) => super::sb_dump::dump_sb(inst, kind, from, emit),
+        DumpKind::Region => super::region::get_dump(inst, from, emit),
+        DumpKind::RegionRead => match args {
+            DumpArgs::RegionRead(a) => super::region::read_dump(inst, a, from, error, emit),
+            _ => None,
+        },
+        DumpKind::HealthReporter => {
+            let port = match args {
+                DumpArgs::ReporterPort(p) => Some(*p),
+                _ => None,
+            };
+            super::health::get_dump(inst, port, from, emit)
+        }
+        DumpKind::HealthDump => match args {
+            DumpArgs::HealthDump(a) => super::health::dump_get(inst, a, from, error, emit),
+            _ => None,
+        },
+        DumpKind::Trap => by_position(&o.traps, from, emit, |t| Reply {
+            cmd: Cmd::TrapNew,
+            body: DevlinkBody::Trap(t.clone()),
+        }),
+        DumpKind::TrapGroup => by_position(&o.groups, from, emit, |g| Reply {
+            cmd: Cmd::TrapGroupNew,
+            body: DevlinkBody::TrapGroup(g.clone()),
+        }),
+        DumpKind::TrapPolicer => by_position(&o.policers, from, emit, |p| Reply {
+            cmd: Cmd::TrapPolicerNew,
+            body: DevlinkBody::TrapPolicer(p.clone()),
+        }),
+        // == end regions ==
+        // == info, selftests, sb ==
         // == end info ==
     }
 }
+
+// == regions, health, traps ==
+
+/// A list dumped by position (the kernel's `idx` over a list).
+fn by_position<T>(
+    list: &[T],
+    from: u64,
+    emit: &mut dyn FnMut(Reply) -> bool,
+    fill: impl Fn(&T) -> Reply,
+) -> Option<u64> {
+    for (idx, item) in (0u64..).zip(list) {
+        if idx >= from && !emit(fill(item)) {
+            return Some(idx);
+        }
+    }
+    None
+}
+
+// == end regions ==

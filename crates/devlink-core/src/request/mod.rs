@@ -6,13 +6,17 @@ mod dev;
 mod dispatch;
 mod dpipe;
 mod dump;
+mod health;
 mod info;
+mod lend;
 mod param;
 mod port;
+mod region;
 mod resource;
 mod sb;
 mod sb_dump;
 mod selftests;
+mod trap;
 mod types;
 
 pub use dispatch::{has_doit, has_dumpit, is_admin_cmd};

@@ -1,0 +1,218 @@
+//! Trap, trap group and trap policer requests (kernel: `net/devlink/trap.c`). The sets
+//! are silent (no notification), but counted as changes.
+
+use devlink_wire::devlink::{
+    TrapGetReq, TrapGroupGetReq, TrapGroupSetReq, TrapPolicerGetReq, TrapPolicerSetReq, TrapSetReq,
+};
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::spec::{Cmd, TrapAction, TrapType};
+
+use super::lend::{instance, with_driver};
+use super::{Rejection, Reply, Response};
+use crate::{Core, Errno};
+
+const NO_TRAP: &str = "Device did not register this trap";
+const NO_GROUP: &str = "Device did not register this trap group";
+const NO_POLICER: &str = "Device did not register this trap policer";
+
+fn reply(cmd: Cmd, body: DevlinkBody) -> Response {
+    Response::Do(vec![Reply { cmd, body }])
+}
+
+impl Core {
+    /// `TRAP_GET` do: `-EOPNOTSUPP` for a device without traps, `-ENOENT` for an unknown
+    /// (or missing) name; answered as `TRAP_NEW`.
+    pub(crate) fn trap_get(&self, req: &TrapGetReq) -> Result<Response, Rejection> {
+        let (_, inst) = instance(self, req.handle.as_ref())?;
+        let traps = &inst.objects.traps;
+        if traps.is_empty() {
+            return Err(Rejection::errno(Errno::EOPNOTSUPP));
+        }
+        let trap = traps
+            .iter()
+            .find(|t| Some(&t.name) == req.name.as_ref())
+            .ok_or(Rejection::msg(Errno::ENOENT, NO_TRAP))?;
+        Ok(reply(Cmd::TrapNew, DevlinkBody::Trap(trap.clone())))
+    }
+
+    /// `TRAP_GROUP_GET` do, answered as `TRAP_GROUP_NEW`.
+    pub(crate) fn trap_group_get(&self, req: &TrapGroupGetReq) -> Result<Response, Rejection> {
+        let (_, inst) = instance(self, req.handle.as_ref())?;
+        let groups = &inst.objects.groups;
+        if groups.is_empty() {
+            return Err(Rejection::errno(Errno::EOPNOTSUPP));
+        }
+        let group = groups
+            .iter()
+            .find(|g| Some(&g.name) == req.name.as_ref())
+            .ok_or(Rejection::msg(Errno::ENOENT, NO_GROUP))?;
+        Ok(reply(
+            Cmd::TrapGroupNew,
+            DevlinkBody::TrapGroup(group.clone()),
+        ))
+    }
+
+    /// `TRAP_POLICER_GET` do, answered as `TRAP_POLICER_NEW`.
+    pub(crate) fn trap_policer_get(&self, req: &TrapPolicerGetReq) -> Result<Response, Rejection> {
+        let (_, inst) = instance(self, req.handle.as_ref())?;
+        let policers = &inst.objects.policers;
+        if policers.is_empty() {
+            return Err(Rejection::errno(Errno::EOPNOTSUPP));
+        }
+        let policer = policers
+            .iter()
+            .find(|p| Some(p.id) == req.id)
+            .ok_or(Rejection::msg(Errno::ENOENT, NO_POLICER))?;
+        Ok(reply(
+            Cmd::TrapPolicerNew,
+            DevlinkBody::TrapPolicer(policer.clone()),
+        ))
+    }
+
+    /// `TRAP_SET`: the action, through the driver's `trap_action_set`. Changing the action
+    /// of a non-drop trap is skipped with success (the kernel's extack warning "Cannot
+    /// change action of non-drop traps. Skipping" is not carried by a successful ACK
+    /// here).
+    pub(crate) fn trap_set(&mut self, req: &TrapSetReq) -> Result<Response, Rejection> {
+        let (id, inst) = instance(self, Some(&req.handle))?;
+        let traps = &inst.objects.traps;
+        if traps.is_empty() {
+            return Err(Rejection::errno(Errno::EOPNOTSUPP));
+        }
+        let trap = traps
+            .iter()
+            .find(|t| Some(&t.name) == req.name.as_ref())
+            .ok_or(Rejection::msg(Errno::ENOENT, NO_TRAP))?;
+        let Some(action) = req.action else {
+            return Ok(Response::Do(Vec::new()));
+        };
+        if trap.action != action && trap.trap_type != TrapType::Drop {
+            return Ok(Response::Do(Vec::new()));
+        }
+        let name = trap.name.clone();
+        with_driver(self, id, |driver, devl| {
+            driver.trap_action_set(devl, &name, action)?;
+            devl.trap_action_store(&name, action);
+            Ok::<_, Rejection>(())
+        })??;
+        Ok(Response::Do(Vec::new()))
+    }
+
+    /// `TRAP_GROUP_SET`: the action of every trap of the group (as the kernel does for a
+    /// driver without `trap_group_action_set`), then the policer binding through
+    /// `trap_group_set`. A failure after actions were changed keeps them, with the
+    /// kernel's message saying so.
+    pub(crate) fn trap_group_set(&mut self, req: &TrapGroupSetReq) -> Result<Response, Rejection> {
+        let (id, inst) = instance(self, Some(&req.handle))?;
+        let groups = &inst.objects.groups;
+        if groups.is_empty() {
+            return Err(Rejection::errno(Errno::EOPNOTSUPP));
+        }
+        let group = groups
+            .iter()
+            .find(|g| Some(&g.name) == req.name.as_ref())
+            .ok_or(Rejection::msg(Errno::ENOENT, NO_GROUP))?
+            .name
+            .clone();
+        let members: Vec<(String, TrapAction, TrapType)> = inst
+            .objects
+            .traps
+            .iter()
+            .filter(|t| t.group == group)
+            .map(|t| (t.name.clone(), t.action, t.trap_type))
+            .collect();
+        let policers: Vec<u32> = inst.objects.policers.iter().map(|p| p.id).collect();
+        let caps = inst
+            .driver
+            .as_ref()
+            .map(|d| d.trap_caps())
+            .unwrap_or_default();
+        let (action, policer) = (req.action, req.policer_id);
+        with_driver(self, id, |driver, devl| {
+            let mut modified = false;
+            if let Some(action) = action {
+                for (name, current, ty) in &members {
+                    if *current != action && *ty != TrapType::Drop {
+                        continue;
+                    }
+                    driver.trap_action_set(devl, name, action)?;
+                    devl.trap_action_store(name, action);
+                }
+                modified = true;
+            }
+            let Some(policer) = policer else {
+                return Ok(());
+            };
+            let bind = (|| {
+                if !caps.group_set {
+                    return Err(Rejection::errno(Errno::EOPNOTSUPP));
+                }
+                let known = policers.contains(&policer);
+                if policer != 0 && !known {
+                    return Err(Rejection::msg(Errno::ENOENT, NO_POLICER));
+                }
+                let bound = known.then_some(policer);
+                driver.trap_group_set(devl, &group, bound)?;
+                devl.trap_group_policer_store(&group, bound);
+                Ok(())
+            })();
+            bind.map_err(|mut e| {
+                if modified {
+                    e.msg = Some(
+                        "Trap group set failed, but some changes were committed already".into(),
+                    );
+                }
+                e
+            })
+        })??;
+        Ok(Response::Do(Vec::new()))
+    }
+
+    /// `TRAP_POLICER_SET`: rate and burst (each defaulting to the current value) within
+    /// the policer's limits, through the driver's `trap_policer_set`.
+    pub(crate) fn trap_policer_set(
+        &mut self,
+        req: &TrapPolicerSetReq,
+    ) -> Result<Response, Rejection> {
+        let (id, inst) = instance(self, Some(&req.handle))?;
+        if inst.objects.policers.is_empty() {
+            return Err(Rejection::errno(Errno::EOPNOTSUPP));
+        }
+        let driver = inst
+            .driver
+            .as_ref()
+            .ok_or(Rejection::errno(Errno::ENODEV))?;
+        if !driver.trap_caps().policer_set {
+            return Err(Rejection::errno(Errno::EOPNOTSUPP));
+        }
+        let policer = inst
+            .objects
+            .policers
+            .iter()
+            .find(|p| Some(p.id) == req.id)
+            .ok_or(Rejection::msg(Errno::ENOENT, NO_POLICER))?;
+        let rate = req.rate.unwrap_or(policer.rate);
+        let burst = req.burst.unwrap_or(policer.burst);
+        let limits = driver.trap_policer_limits(policer.id);
+        let bad = |msg| Err(Rejection::msg(Errno::EINVAL, msg));
+        if rate < limits.min_rate {
+            return bad("Policer rate lower than limit");
+        }
+        if rate > limits.max_rate {
+            return bad("Policer rate higher than limit");
+        }
+        if burst < limits.min_burst {
+            return bad("Policer burst size lower than limit");
+        }
+        if burst > limits.max_burst {
+            return bad("Policer burst size higher than limit");
+        }
+        let pid = policer.id;
+        with_driver(self, id, |driver, devl| {
+            driver.trap_policer_set(devl, pid, rate, burst)?;
+            devl.trap_policer_store(pid, rate, burst);
+            Ok::<_, Rejection>(())
+        })??;
+        Ok(Response::Do(Vec::new()))
+    }
+}
