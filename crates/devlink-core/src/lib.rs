@@ -20,6 +20,7 @@ mod ids;
 mod instance;
 mod notify;
 mod objects;
+mod port_ops;
 mod request;
 
 pub use crate::core::Core;
@@ -30,6 +31,9 @@ pub use ids::InstanceId;
 pub use instance::Lifecycle;
 pub use notify::Notification;
 pub use objects::{ParamDef, PortAttrs, RegionDef};
+pub use port_ops::{
+    EswitchOps, PortFnChange, PortNewAttrs, PortOps, RateChange, RateOps, RateSetOps,
+};
 pub use request::{
     DumpCursor, DumpStep, Rejection, Reply, Request, Response, has_doit, has_dumpit, is_admin_cmd,
 };

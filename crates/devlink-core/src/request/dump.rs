@@ -23,6 +23,10 @@ pub(crate) enum DumpKind {
     Port,
     Param,
     // == ports, rates, line cards ==
+    /// Rate objects, by position in the rate list.
+    Rate,
+    /// Line cards, by position in the line card list.
+    Linecard,
     // == end ports ==
     // == regions, health, traps ==
     // == end regions ==
@@ -141,11 +145,38 @@ fn dump_instance(
                 }
             }
             None
-        } // == ports, rates, line cards ==
-          // == end ports ==
-          // == regions, health, traps ==
-          // == end regions ==
-          // == info, selftests, sb ==
-          // == end info ==
+        }
+        // == ports, rates, line cards ==
+        DumpKind::Rate => dump_list(&o.rates, from, emit, |r| Reply {
+            cmd: Cmd::RateNew,
+            body: DevlinkBody::Rate(r.clone()),
+        }),
+        DumpKind::Linecard => dump_list(&o.linecards, from, emit, |l| Reply {
+            cmd: Cmd::LinecardNew,
+            body: DevlinkBody::Linecard(l.clone()),
+        }),
+        // == end ports ==
+        // == regions, health, traps ==
+        // == end regions ==
+        // == info, selftests, sb ==
+        // == end info ==
     }
 }
+
+// == ports, rates, line cards ==
+/// Offer a list from position `from` on; the position of the first one refused.
+fn dump_list<T>(
+    list: &[T],
+    from: u64,
+    emit: &mut dyn FnMut(Reply) -> bool,
+    reply: impl Fn(&T) -> Reply,
+) -> Option<u64> {
+    let skip = usize::try_from(from).unwrap_or(usize::MAX);
+    for (pos, item) in list.iter().enumerate().skip(skip) {
+        if !emit(reply(item)) {
+            return u64::try_from(pos).ok();
+        }
+    }
+    None
+}
+// == end ports ==

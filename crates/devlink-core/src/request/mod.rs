@@ -5,8 +5,12 @@
 mod dev;
 mod dispatch;
 mod dump;
+mod eswitch;
+mod linecard;
 mod param;
 mod port;
+mod port_fn;
+mod rate;
 mod types;
 
 pub use dispatch::{has_doit, has_dumpit, is_admin_cmd};
