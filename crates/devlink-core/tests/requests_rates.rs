@@ -545,3 +545,51 @@ fn rate_del_node() {
         Rejection::errno(Errno::ENODEV)
     );
 }
+
+/// Folding every notification of a sequence of rate requests (successful, partial and
+/// rejected) into the state before gives what a dump shows, and the stream passes the
+/// notification checker.
+#[test]
+fn rate_requests_keep_the_stream_consistent_with_dumps() {
+    use devlink_core::checker::Checker;
+    use devlink_core::fold::View;
+    let mut core = Core::new();
+    let id = core.alloc(h(), dev(RateOps::all()));
+    let mut d = core.devl(id).unwrap();
+    for i in 0..2 {
+        d.port_register(i, PortAttrs::physical(i + 1)).unwrap();
+        d.rate_leaf_create(i).unwrap();
+    }
+    d.rate_node_create("a", None).unwrap();
+    d.rate_node_create("b", Some("a")).unwrap();
+    core.register(id).unwrap();
+    let mut folded = View::default();
+    let mut checker = Checker::new();
+    while let Some(n) = core.poll_notification() {
+        checker.check(Some(n.revision), n.cmd, &n.body).unwrap();
+        folded.apply(n.cmd, &n.body);
+    }
+    let mut r1 = rate_req(node("n1"));
+    r1.parent = Some("b".into());
+    let mut r2 = rate_req(leaf(0));
+    r2.parent = Some("n1".into());
+    r2.tx_share = Some(7);
+    let mut r3 = rate_req(leaf(1));
+    r3.tx_share = Some(1);
+    r3.tx_max = Some(2);
+    let mut r4 = rate_req(node("a"));
+    r4.parent = Some("n1".into());
+    let steps = [new(r1), set(r2), set(r3), set(r4), del("b"), del("q")];
+    for (i, step) in steps.into_iter().enumerate() {
+        if i == 2 {
+            core.with_driver::<Dev, _>(id, |d, _| d.fail = Some("TxMax"))
+                .unwrap();
+        }
+        let _ = core.handle_request(step);
+        while let Some(n) = core.poll_notification() {
+            checker.check(Some(n.revision), n.cmd, &n.body).unwrap();
+            folded.apply(n.cmd, &n.body);
+        }
+        assert_eq!(folded, View::from_dump(&core), "after step {i}");
+    }
+}
