@@ -20,6 +20,7 @@ mod ids;
 mod instance;
 mod notify;
 mod objects;
+mod port_ops;
 mod request;
 mod time;
 
@@ -37,6 +38,9 @@ pub use objects::{
     SbPoolInfo, SbPortPoolKey, SbTcKey, VersionType,
 };
 pub use objects::{ParamDef, PortAttrs, RegionDef, ReporterOps};
+pub use port_ops::{
+    EswitchOps, PortFnChange, PortNewAttrs, PortOps, RateChange, RateOps, RateSetOps,
+};
 pub use request::{
     DumpCursor, DumpStep, Rejection, Reply, Request, Response, SELFTEST_ID_FLASH, has_doit,
     has_dumpit, is_admin_cmd,

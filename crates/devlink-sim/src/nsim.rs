@@ -313,7 +313,7 @@ impl NsimDevice {
             return Ok(());
         }
         for i in std::mem::take(&mut self.ports) {
-            self.port_del(devl, i)?;
+            Self::port_del(self, devl, i)?;
         }
         devl.health_reporter_destroy(None, "empty")?;
         devl.health_reporter_destroy(None, "dummy")?;

@@ -163,6 +163,19 @@ impl Devl<'_> {
         Ok(())
     }
 
+    /// A user's `PORT_SET` type request was accepted by the driver: recorded as the
+    /// desired type; `PORT_NEW`.
+    pub(crate) fn port_desired_type_set(
+        &mut self,
+        index: u32,
+        ty: PortType,
+    ) -> Result<(), CoreError> {
+        self.port_mut(index)?.desired_type = Some(ty);
+        self.changed();
+        self.port_notify(index, Cmd::PortNew);
+        Ok(())
+    }
+
     fn port_mut(&mut self, index: u32) -> Result<&mut Port, CoreError> {
         self.inst
             .objects

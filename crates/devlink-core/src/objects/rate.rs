@@ -93,6 +93,31 @@ impl Devl<'_> {
         }
     }
 
+    /// A user `RATE_NEW`: the node with its settings, listed first (the kernel adds
+    /// nodes at the head of the rate list); `RATE_NEW`.
+    pub(crate) fn rate_node_add(&mut self, rate: Rate) -> Result<(), CoreError> {
+        if self.rate(&rate.key).is_some() {
+            return Err(RateError::Exists(key_name(&rate.key)).into());
+        }
+        let key = rate.key.clone();
+        self.inst.objects.rates.insert(0, rate);
+        self.changed();
+        self.rate_notify(&key, Cmd::RateNew);
+        Ok(())
+    }
+
+    /// A user `RATE_SET`: the object's new settings; `RATE_NEW`.
+    pub(crate) fn rate_replace(&mut self, rate: Rate) -> Result<(), CoreError> {
+        let key = rate.key.clone();
+        let Some(slot) = self.rate_mut(&key) else {
+            return Err(RateError::NotFound(key_name(&key)).into());
+        };
+        *slot = rate;
+        self.changed();
+        self.rate_notify(&key, Cmd::RateNew);
+        Ok(())
+    }
+
     pub(crate) fn rate_leaf_exists(&self, port: u32) -> bool {
         self.rate(&RateKey::Leaf(port)).is_some()
     }
@@ -109,17 +134,25 @@ impl Devl<'_> {
         if self.rate(&key).is_some() {
             return Err(RateError::Exists(key_name(&key)).into());
         }
-        self.inst.objects.rates.push(Rate {
-            handle: self.inst.handle.clone(),
-            key: key.clone(),
-            tx_share: 0,
-            tx_max: 0,
-            tx_priority: Some(0),
-            tx_weight: Some(0),
-            parent: parent.map(str::to_owned),
-            tc_bws: Vec::new(),
-            unknown: Vec::new(),
-        });
+        // Leaves are added at the tail of the kernel's rate list, nodes at its head.
+        let at = match key {
+            RateKey::Leaf(_) => self.inst.objects.rates.len(),
+            RateKey::Node(_) => 0,
+        };
+        self.inst.objects.rates.insert(
+            at,
+            Rate {
+                handle: self.inst.handle.clone(),
+                key: key.clone(),
+                tx_share: 0,
+                tx_max: 0,
+                tx_priority: Some(0),
+                tx_weight: Some(0),
+                parent: parent.map(str::to_owned),
+                tc_bws: Vec::new(),
+                unknown: Vec::new(),
+            },
+        );
         self.changed();
         self.rate_notify(&key, Cmd::RateNew);
         Ok(())

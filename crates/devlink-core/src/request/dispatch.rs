@@ -115,6 +115,19 @@ impl Core {
             (Cmd::ParamGet, DevlinkBody::ParamGetReq(b)) => self.param_get(b),
             (Cmd::ParamSet, DevlinkBody::ParamSetReq(b)) => self.param_set_req(b),
             // == ports, rates, line cards, eswitch ==
+            (Cmd::PortSet, DevlinkBody::PortSetReq(b)) => self.port_set(b),
+            (Cmd::PortNew, DevlinkBody::PortNewReq(b)) => self.port_new_req(b),
+            (Cmd::PortDel, DevlinkBody::PortKeyReq(b)) => self.port_del_req(b),
+            (Cmd::PortSplit, DevlinkBody::PortSplitReq(b)) => self.port_split_req(b),
+            (Cmd::PortUnsplit, DevlinkBody::PortKeyReq(b)) => self.port_unsplit_req(b),
+            (Cmd::RateGet, DevlinkBody::RateGetReq(b)) => self.rate_get(b),
+            (Cmd::RateSet, DevlinkBody::RateReq(b)) => self.rate_set_req(b),
+            (Cmd::RateNew, DevlinkBody::RateReq(b)) => self.rate_new_req(b),
+            (Cmd::RateDel, DevlinkBody::RateDelReq(b)) => self.rate_del_req(b),
+            (Cmd::LinecardGet, DevlinkBody::LinecardGetReq(b)) => self.linecard_get(b),
+            (Cmd::LinecardSet, DevlinkBody::LinecardSetReq(b)) => self.linecard_set(b),
+            (Cmd::EswitchGet, DevlinkBody::DevReq(b)) => self.eswitch_get(b),
+            (Cmd::EswitchSet, DevlinkBody::Eswitch(b)) => self.eswitch_set(b),
             // == end ports ==
             // == regions, health, traps ==
             (Cmd::RegionGet, DevlinkBody::RegionGetReq(b)) => self.region_get(b),
@@ -182,6 +195,10 @@ impl Core {
             (Cmd::PortGet, DevlinkBody::PortGetReq(b)) => (DumpKind::Port, b.handle.as_ref()),
             (Cmd::ParamGet, DevlinkBody::ParamGetReq(b)) => (DumpKind::Param, b.handle.as_ref()),
             // == ports, rates, line cards ==
+            (Cmd::RateGet, DevlinkBody::RateGetReq(b)) => (DumpKind::Rate, b.handle.as_ref()),
+            (Cmd::LinecardGet, DevlinkBody::LinecardGetReq(b)) => {
+                (DumpKind::Linecard, b.handle.as_ref())
+            }
             // == end ports ==
             // == regions, health, traps ==
             (Cmd::RegionGet, DevlinkBody::RegionGetReq(b)) => (DumpKind::Region, b.handle.as_ref()),

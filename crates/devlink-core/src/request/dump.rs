@@ -23,6 +23,10 @@ pub(crate) enum DumpKind {
     Port,
     Param,
     // == ports, rates, line cards ==
+    /// Rate objects, by position in the rate list.
+    Rate,
+    /// Line cards, by position in the line card list.
+    Linecard,
     // == end ports ==
     // == regions, health, traps ==
     Region,
@@ -194,10 +198,17 @@ fn dump_instance(
                 }
             }
             None
-        } // == ports, rates, line cards ==
+        }
+        // == ports, rates, line cards ==
+        DumpKind::Rate => by_position(&o.rates, from, emit, |r| Reply {
+            cmd: Cmd::RateNew,
+            body: DevlinkBody::Rate(r.clone()),
+        }),
+        DumpKind::Linecard => by_position(&o.linecards, from, emit, |l| Reply {
+            cmd: Cmd::LinecardNew,
+            body: DevlinkBody::Linecard(l.clone()),
+        }),
         // == end ports ==
-        // == regions, health, traps ==
-        // == end regions ==
         // == info, selftests, sb ==
         DumpKind::Info => {
             // The kernel skips an instance whose info_get says EOPNOTSUPP; other errors
@@ -220,6 +231,8 @@ fn dump_instance(
             (from == 0 && !emit(reply)).then_some(0)
         }
         DumpKind::Sb(kind) => super::sb_dump::dump_sb(inst, kind, from, emit),
+        // == end info ==
+        // == regions, health, traps ==
         DumpKind::Region => super::region::get_dump(inst, from, emit),
         DumpKind::RegionRead => match args {
             DumpArgs::RegionRead(a) => super::region::read_dump(inst, a, from, error, emit),
@@ -249,14 +262,11 @@ fn dump_instance(
             body: DevlinkBody::TrapPolicer(p.clone()),
         }),
         // == end regions ==
-        // == info, selftests, sb ==
-        // == end info ==
     }
 }
 
-// == regions, health, traps ==
-
-/// A list dumped by position (the kernel's `idx` over a list).
+/// A list dumped by position (the kernel's `idx` over a list): offer it from position
+/// `from` on; the position of the first one refused.
 fn by_position<T>(
     list: &[T],
     from: u64,
@@ -270,5 +280,3 @@ fn by_position<T>(
     }
     None
 }
-
-// == end regions ==
