@@ -70,15 +70,32 @@ impl Core {
         id: InstanceId,
         f: impl FnOnce(&mut T, &mut Devl<'_>) -> R,
     ) -> Result<R, CoreError> {
-        let inst = self
-            .instances
-            .get_mut(&id)
-            .ok_or(CoreError::NoInstance(id))?;
-        let mut driver = inst.driver.take().ok_or(CoreError::DriverUnavailable(id))?;
-        let result = match (driver.as_mut() as &mut dyn Any).downcast_mut::<T>() {
-            Some(d) => self.devl(id).map(|mut devl| f(d, &mut devl)),
-            None => Err(CoreError::DriverUnavailable(id)),
-        };
+        if !self.instances.contains_key(&id) {
+            return Err(CoreError::NoInstance(id));
+        }
+        self.lend_driver(id, |driver, devl| {
+            (driver as &mut dyn Any)
+                .downcast_mut::<T>()
+                .map(|d| f(d, devl))
+        })
+        .flatten()
+        .ok_or(CoreError::DriverUnavailable(id))
+    }
+
+    /// Lend an instance's driver for one call, with the instance borrowed for changes:
+    /// the driver is taken out of the instance meanwhile (so both can be borrowed) and
+    /// put back after. `None` if there is no such instance or its driver is already
+    /// lent (a callback cannot re-enter its own driver).
+    pub(crate) fn lend_driver<R>(
+        &mut self,
+        id: InstanceId,
+        f: impl FnOnce(&mut dyn Driver, &mut Devl<'_>) -> R,
+    ) -> Option<R> {
+        let mut driver = self.instances.get_mut(&id)?.driver.take()?;
+        let result = self
+            .devl(id)
+            .ok()
+            .map(|mut devl| f(driver.as_mut(), &mut devl));
         if let Some(inst) = self.instances.get_mut(&id) {
             inst.driver = Some(driver);
         }
@@ -156,41 +173,8 @@ impl Core {
         if !inst.is_registered() {
             return Err(no_dev());
         }
-        let mut driver = inst.driver.take().ok_or_else(no_dev)?;
-        let result = self.reload_with(id, driver.as_mut(), action, limit);
-        if let Some(inst) = self.instances.get_mut(&id) {
-            inst.driver = Some(driver);
-        }
-        result
-    }
-
-    fn reload_with(
-        &mut self,
-        id: InstanceId,
-        driver: &mut dyn Driver,
-        action: ReloadAction,
-        limit: ReloadLimit,
-    ) -> Result<u32, DriverError> {
-        let mut devl = self
-            .devl(id)
-            .map_err(|_| DriverError::new(Errno::ENODEV, ""))?;
-        driver.reload_down(&mut devl, false, action, limit)?;
-        if action == ReloadAction::DriverReinit {
-            devl.params_driverinit_load_new();
-            devl.resources_commit();
-        }
-        let up = driver.reload_up(&mut devl, action, limit);
-        let failed = up.is_err();
-        if devl.inst.reload_failed != failed {
-            devl.inst.reload_failed = failed;
-            devl.changed();
-            devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::Dev(inst.fill())));
-        }
-        let performed = up?;
-        devl.inst.stats.add(limit, performed | (1 << action.repr()));
-        devl.changed();
-        devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::Dev(inst.fill())));
-        Ok(performed)
+        self.lend_driver(id, |driver, devl| reload_with(driver, devl, action, limit))
+            .unwrap_or_else(|| Err(no_dev()))
     }
 
     /// The next queued notification, in queue order.
@@ -284,6 +268,32 @@ impl Core {
         );
         Some(out)
     }
+}
+
+/// The reload sequence proper, with the driver lent (see [`Core::reload`]).
+fn reload_with(
+    driver: &mut dyn Driver,
+    devl: &mut Devl<'_>,
+    action: ReloadAction,
+    limit: ReloadLimit,
+) -> Result<u32, DriverError> {
+    driver.reload_down(devl, false, action, limit)?;
+    if action == ReloadAction::DriverReinit {
+        devl.params_driverinit_load_new();
+        devl.resources_commit();
+    }
+    let up = driver.reload_up(devl, action, limit);
+    let failed = up.is_err();
+    if devl.inst.reload_failed != failed {
+        devl.inst.reload_failed = failed;
+        devl.changed();
+        devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::Dev(inst.fill())));
+    }
+    let performed = up?;
+    devl.inst.stats.add(limit, performed | (1 << action.repr()));
+    devl.changed();
+    devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::Dev(inst.fill())));
+    Ok(performed)
 }
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ impl Core {
         }
         let enable = req.counters_enabled != 0;
         let name = req.table_name.clone();
-        self.run_driver_op(id, |d, devl| {
+        super::lend::with_driver(self, id, |d, devl| {
             if devl.dpipe_counters_set(&name, enable) {
                 d.dpipe_counters_set_update(devl, &name, enable);
             }

@@ -11,7 +11,7 @@ use super::{Rejection, Reply, Response};
 use crate::driver::DriverError;
 use crate::instance::Instance;
 use crate::objects::{FlashParams, InfoReq};
-use crate::{Core, Devl, Driver, Errno, InstanceId, NoopDriver};
+use crate::{Core, Driver, Errno, NoopDriver};
 
 /// The instance's driver for a read-only op (a bare driver while one of its callbacks
 /// runs, which cannot happen while a request is handled).
@@ -30,26 +30,6 @@ pub(crate) fn info_fill(inst: &Instance) -> Result<Info, DriverError> {
 }
 
 impl Core {
-    /// Run a driver op that may change the instance: the driver is taken out for the
-    /// call, as [`Core::reload`] does.
-    pub(crate) fn run_driver_op<R>(
-        &mut self,
-        id: InstanceId,
-        f: impl FnOnce(&mut dyn Driver, &mut Devl<'_>) -> R,
-    ) -> Result<R, Rejection> {
-        let no_dev = || Rejection::errno(Errno::ENODEV);
-        let inst = self.instances.get_mut(&id).ok_or_else(no_dev)?;
-        let mut driver = inst.driver.take().ok_or_else(no_dev)?;
-        let result = self
-            .devl(id)
-            .map(|mut devl| f(driver.as_mut(), &mut devl))
-            .map_err(|_| no_dev());
-        if let Some(inst) = self.instances.get_mut(&id) {
-            inst.driver = Some(driver);
-        }
-        result
-    }
-
     /// `INFO_GET` do: answered as `INFO_GET`; a driver error fails the request.
     pub(crate) fn info_get(&self, handle: Option<&Handle>) -> Result<Response, Rejection> {
         let id = self.resolve(handle)?;
@@ -122,7 +102,7 @@ impl Core {
             component: req.component.clone(),
             overwrite_mask,
         };
-        self.run_driver_op(id, |driver, devl| {
+        super::lend::with_driver(self, id, |driver, devl| {
             devl.flash_bracket_notify(Cmd::FlashUpdate);
             let result = driver.flash_update(devl, &params);
             devl.flash_bracket_notify(Cmd::FlashUpdateEnd);

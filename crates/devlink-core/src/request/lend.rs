@@ -26,15 +26,6 @@ pub(super) fn with_driver<R>(
     id: InstanceId,
     f: impl FnOnce(&mut dyn Driver, &mut Devl<'_>) -> R,
 ) -> Result<R, Rejection> {
-    let no_dev = || Rejection::errno(Errno::ENODEV);
-    let inst = core.instances.get_mut(&id).ok_or_else(no_dev)?;
-    let mut driver = inst.driver.take().ok_or_else(no_dev)?;
-    let result = core
-        .devl(id)
-        .map(|mut devl| f(driver.as_mut(), &mut devl))
-        .map_err(|_| no_dev());
-    if let Some(inst) = core.instances.get_mut(&id) {
-        inst.driver = Some(driver);
-    }
-    result
+    core.lend_driver(id, f)
+        .ok_or(Rejection::errno(Errno::ENODEV))
 }

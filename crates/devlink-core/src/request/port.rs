@@ -140,17 +140,8 @@ impl Core {
         id: InstanceId,
         f: impl FnOnce(&mut dyn Driver, &mut Devl<'_>) -> Result<R, Rejection>,
     ) -> Result<R, Rejection> {
-        let no_dev = Rejection::errno(Errno::ENODEV);
-        let inst = self.instances.get_mut(&id).ok_or(no_dev.clone())?;
-        let mut driver = inst.driver.take().ok_or(no_dev.clone())?;
-        let result = match self.devl(id) {
-            Ok(mut devl) => f(driver.as_mut(), &mut devl),
-            Err(_) => Err(no_dev),
-        };
-        if let Some(inst) = self.instances.get_mut(&id) {
-            inst.driver = Some(driver);
-        }
-        result
+        self.lend_driver(id, f)
+            .unwrap_or(Err(Rejection::errno(Errno::ENODEV)))
     }
 }
 

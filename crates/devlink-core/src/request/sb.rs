@@ -246,7 +246,7 @@ impl Core {
         id: InstanceId,
         f: impl FnOnce(&mut dyn crate::Driver, &mut crate::Devl<'_>) -> Result<(), DriverError>,
     ) -> Result<Response, Rejection> {
-        self.run_driver_op(id, |d, devl| {
+        super::lend::with_driver(self, id, |d, devl| {
             f(d, devl)?;
             devl.changed();
             Ok::<(), DriverError>(())

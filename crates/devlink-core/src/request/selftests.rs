@@ -63,7 +63,7 @@ impl Core {
             .into_iter()
             .filter_map(|(t, on)| on.then_some(t))
             .collect();
-        let results = self.run_driver_op(id, |driver, devl| {
+        let results = super::lend::with_driver(self, id, |driver, devl| {
             wanted
                 .iter()
                 .map(|&t| SelftestResult {
