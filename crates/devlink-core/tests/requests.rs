@@ -447,3 +447,89 @@ fn reload_checks_in_kernel_order() {
         )
     );
 }
+
+#[test]
+fn notify_filter_set_and_matching() {
+    use devlink_core::NotifyFilter;
+    use devlink_wire::devlink::NotifyFilterReq;
+    let mut core = Core::new();
+    let set = |bus: Option<&str>, dev: Option<&str>, port| {
+        let mut r = req(
+            Cmd::NotifyFilterSet,
+            DevlinkBody::NotifyFilterReq(NotifyFilterReq {
+                bus_name: bus.map(Into::into),
+                dev_name: dev.map(Into::into),
+                port_index: port,
+                unknown: vec![],
+            }),
+        );
+        r.admin = false; // not an admin command, and no instance needed
+        r
+    };
+    let Ok(Response::NotifyFilter(Some(f))) =
+        core.handle_request(set(None, Some("netdevsim1"), Some(0)))
+    else {
+        panic!()
+    };
+    assert_eq!(
+        core.handle_request(set(None, None, None)),
+        Ok(Response::NotifyFilter(None))
+    );
+
+    // Events of two devices: the filter keeps dev netdevsim1, and of its ports only 0.
+    let id = device(&mut core, 1, 2, Box::new(NoopDriver));
+    device(&mut core, 2, 1, Box::new(NoopDriver));
+    core.unregister(id).unwrap();
+    let mut kept = Vec::new();
+    while let Some(n) = core.poll_notification() {
+        if f.matches(&n) {
+            kept.push((n.cmd, n.port_index));
+        }
+    }
+    // netdevsim1's unregistration: param DEL (no port), PORT_DEL 0 (kept), 1 (dropped), DEL.
+    assert_eq!(
+        kept,
+        [
+            (Cmd::ParamDel, None),
+            (Cmd::PortDel, Some(0)),
+            (Cmd::Del, None)
+        ]
+    );
+    let bus_only = NotifyFilter {
+        bus: Some("pci".into()),
+        ..NotifyFilter::default()
+    };
+    let mut other = Core::new();
+    let oid = device(&mut other, 1, 0, Box::new(NoopDriver));
+    other.unregister(oid).unwrap();
+    while let Some(n) = other.poll_notification() {
+        assert!(
+            !bus_only.matches(&n),
+            "a netdevsim event passed a pci filter"
+        );
+    }
+}
+
+#[test]
+fn port_params_are_not_supported() {
+    let mut core = Core::new();
+    device(&mut core, 1, 1, Box::new(NoopDriver));
+    let get = req(
+        Cmd::PortParamGet,
+        DevlinkBody::ParamGetReq(ParamGetReq {
+            handle: Some(h(1)),
+            port_index: Some(0),
+            name: Some("x".into()),
+            unknown: vec![],
+        }),
+    );
+    let e = rejected(&mut core, get.clone());
+    assert_eq!(
+        e,
+        Rejection::msg(Errno::EINVAL, "Port params are not supported")
+    );
+    let mut dump = get;
+    dump.dump = true;
+    let resp = core.handle_request(dump).unwrap();
+    assert!(dump_all(&core, resp, 10).is_empty());
+}

@@ -114,6 +114,12 @@ impl Core {
             (Cmd::PortGet, DevlinkBody::PortGetReq(b)) => self.port_get(b),
             (Cmd::ParamGet, DevlinkBody::ParamGetReq(b)) => self.param_get(b),
             (Cmd::ParamSet, DevlinkBody::ParamSetReq(b)) => self.param_set_req(b),
+            (Cmd::PortParamGet | Cmd::PortParamSet, _) => {
+                Err(super::notify::port_params_unsupported())
+            }
+            (Cmd::NotifyFilterSet, DevlinkBody::NotifyFilterReq(b)) => {
+                Ok(Self::notify_filter_set(b))
+            }
             // == ports, rates, line cards, eswitch ==
             (Cmd::PortSet, DevlinkBody::PortSetReq(b)) => self.port_set(b),
             (Cmd::PortNew, DevlinkBody::PortNewReq(b)) => self.port_new_req(b),
@@ -177,7 +183,7 @@ impl Core {
             // == end info ==
             _ => Err(Rejection::msg(
                 Errno::EOPNOTSUPP,
-                "Command not implemented by devlinkd yet",
+                "Request body does not match the command",
             )),
         }
     }
@@ -194,6 +200,8 @@ impl Core {
             (Cmd::Get, DevlinkBody::DevReq(b)) => (DumpKind::Dev, b.handle.as_ref()),
             (Cmd::PortGet, DevlinkBody::PortGetReq(b)) => (DumpKind::Port, b.handle.as_ref()),
             (Cmd::ParamGet, DevlinkBody::ParamGetReq(b)) => (DumpKind::Param, b.handle.as_ref()),
+            // Mainline's port-param dump sends nothing (and an extack warning).
+            (Cmd::PortParamGet, _) => (DumpKind::PortParam, None),
             // == ports, rates, line cards ==
             (Cmd::RateGet, DevlinkBody::RateGetReq(b)) => (DumpKind::Rate, b.handle.as_ref()),
             (Cmd::LinecardGet, DevlinkBody::LinecardGetReq(b)) => {
@@ -244,7 +252,7 @@ impl Core {
             _ => {
                 return Err(Rejection::msg(
                     Errno::EOPNOTSUPP,
-                    "Dump not implemented by devlinkd yet",
+                    "Request body does not match the command",
                 ));
             }
         };

@@ -22,6 +22,7 @@ pub(crate) enum DumpKind {
     Dev,
     Port,
     Param,
+    PortParam,
     // == ports, rates, line cards ==
     /// Rate objects, by position in the rate list.
     Rate,
@@ -186,6 +187,7 @@ fn dump_instance(
             }
             None
         }
+        DumpKind::PortParam => None,
         DumpKind::Param => {
             let start = u32::try_from(from).map_or(Bound::Excluded(u32::MAX), Bound::Included);
             for (&id, p) in o.params.range((start, Bound::Unbounded)) {

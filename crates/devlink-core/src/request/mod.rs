@@ -11,6 +11,7 @@ mod health;
 mod info;
 mod lend;
 mod linecard;
+mod notify;
 mod param;
 mod port;
 mod port_fn;
@@ -25,5 +26,6 @@ mod types;
 
 pub use dispatch::{has_doit, has_dumpit, is_admin_cmd};
 pub use dump::{DumpCursor, DumpStep};
+pub use notify::NotifyFilter;
 pub use selftests::SELFTEST_ID_FLASH;
 pub use types::{Rejection, Reply, Request, Response};

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Attr, Cmd};
 
-use super::DumpCursor;
+use super::{DumpCursor, NotifyFilter};
 use crate::Errno;
 use crate::driver::DriverError;
 
@@ -41,6 +41,9 @@ pub enum Response {
     Multi(Vec<Reply>),
     /// A dump: pull it with [`crate::Core::dump_next`] until it is done.
     Dump(DumpCursor),
+    /// `NOTIFY_FILTER_SET`: install this filter on the requesting socket (`None`:
+    /// remove it), then ACK. The filter is the socket's, so the transport keeps it.
+    NotifyFilter(Option<NotifyFilter>),
 }
 
 /// A rejected request: the errno and the extended ACK the kernel would send.
