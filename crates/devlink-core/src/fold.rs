@@ -6,15 +6,21 @@
 //! policers, groups and traps, rates, regions (size and snapshot ids; a region event does
 //! not carry `max_snapshots`) and line cards. Health reporters, shared buffers,
 //! resources, eswitch, info and dpipe have no notifications in the `devlink` family.
+//!
+//! The kernel changes some attributes of notified objects silently, and the `devlink`
+//! family stays compatible with it: a trap's action (`TRAP_SET`, `TRAP_GROUP_SET`), a
+//! group's policer binding (`TRAP_GROUP_SET`), a policer's rate and burst
+//! (`TRAP_POLICER_SET`), and every packet counter (`STATS`). The view leaves those
+//! attributes out (see [`View::put`]); the watch stream carries them as events.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use devlink_wire::devlink::{
-    Dev, Handle, Linecard, Param, Port, Rate, RateKey, RegionEventKind, Trap, TrapGroup,
+    Dev, Handle, Linecard, Param, Port, Rate, RateKey, RegionEventKind, Stats, Trap, TrapGroup,
     TrapPolicer,
 };
 use devlink_wire::message::DevlinkBody;
-use devlink_wire::spec::Cmd;
+use devlink_wire::spec::{Cmd, TrapAction};
 
 use crate::Core;
 
@@ -135,7 +141,8 @@ impl View {
         self.instances.entry(handle.clone()).or_default()
     }
 
-    /// Insert or update the object a NEW (or dump reply) describes.
+    /// Insert or update the object a NEW (or dump reply) describes, without the
+    /// attributes the kernel changes silently (module docs).
     fn put(&mut self, body: DevlinkBody) {
         match body {
             DevlinkBody::Dev(d) => {
@@ -150,15 +157,22 @@ impl View {
                     .params
                     .insert(p.name.clone(), p);
             }
-            DevlinkBody::TrapPolicer(p) => {
+            DevlinkBody::TrapPolicer(mut p) => {
+                p.rate = 0;
+                p.burst = 0;
+                p.stats = p.stats.map(|_| Stats::default());
                 self.inst(&p.handle.clone()).policers.insert(p.id, p);
             }
-            DevlinkBody::TrapGroup(g) => {
+            DevlinkBody::TrapGroup(mut g) => {
+                g.policer_id = None;
+                g.stats = Stats::default();
                 self.inst(&g.handle.clone())
                     .groups
                     .insert(g.name.clone(), g);
             }
-            DevlinkBody::Trap(t) => {
+            DevlinkBody::Trap(mut t) => {
+                t.action = TrapAction::Drop;
+                t.stats = Stats::default();
                 self.inst(&t.handle.clone()).traps.insert(t.name.clone(), t);
             }
             DevlinkBody::Rate(r) => {
