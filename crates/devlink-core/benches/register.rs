@@ -18,6 +18,12 @@ use devlink_wire::devlink::Handle;
 
 fn device(ports: u32) -> (Core, InstanceId) {
     let mut core = Core::new();
+    let id = build(&mut core, ports);
+    (core, id)
+}
+
+/// A device with `ports` eth ports, allocated and built in `core`, not registered.
+fn build(core: &mut Core, ports: u32) -> InstanceId {
     let id = core.alloc(Handle::new("pci", "0000:03:00.0"), Box::new(NoopDriver));
     let mut devl = core.devl(id).unwrap();
     for i in 0..ports {
@@ -25,7 +31,7 @@ fn device(ports: u32) -> (Core, InstanceId) {
         devl.port_type_eth_set(i, Some((1000 + i, format!("eth{i}"))))
             .unwrap();
     }
-    (core, id)
+    id
 }
 
 fn register_last(c: &mut Criterion) {
@@ -78,5 +84,41 @@ fn register_last_drained(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, register_last, register_last_drained);
+/// Generation in a long-lived core, as in the daemon: the queue's memory is reused from
+/// one registration to the next. Per iteration (untimed): a new device with N ports in
+/// the same core; timed: `register`; untimed again: drain, unregister, drain, free.
+fn register_last_steady(c: &mut Criterion) {
+    let mut g = c.benchmark_group("register_last_steady");
+    for ports in [1_000u32, 10_000, 100_000, 1_000_000] {
+        g.throughput(Throughput::Elements(u64::from(ports) + 1));
+        if ports >= 100_000 {
+            g.sample_size(10);
+        }
+        g.bench_with_input(BenchmarkId::from_parameter(ports), &ports, |b, &ports| {
+            let mut core = Core::new();
+            b.iter_custom(|iters| {
+                let mut total = std::time::Duration::ZERO;
+                for _ in 0..iters {
+                    let id = build(&mut core, ports);
+                    let start = std::time::Instant::now();
+                    core.register(id).unwrap();
+                    total += start.elapsed();
+                    while core.poll_notification().is_some() {}
+                    core.unregister(id).unwrap();
+                    while core.poll_notification().is_some() {}
+                    core.free(id).unwrap();
+                }
+                total
+            });
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    register_last,
+    register_last_drained,
+    register_last_steady
+);
 criterion_main!(benches);

@@ -71,7 +71,7 @@ fn port(i: u32) -> Port {
         unknown: Vec::new(),
     };
     if slot == 0 {
-        p.netdev_name = Some(format!("p{pf}"));
+        p.netdev_name = Some(format!("p{pf}").into());
         p.lanes = Some(4);
         p.splittable = Some(true);
         p.flavour = Some(PortFlavour::Physical);
@@ -79,7 +79,7 @@ fn port(i: u32) -> Port {
     } else {
         let vf = slot - 1;
         let active = vf % 4 != 3;
-        p.netdev_name = Some(format!("pf{pf}vf{vf}"));
+        p.netdev_name = Some(format!("pf{pf}vf{vf}").into());
         p.flavour = Some(PortFlavour::PciVf);
         p.controller = Some(0);
         p.pci_pf = Some(pf as u16);

@@ -133,7 +133,7 @@ impl Devl<'_> {
         port.port_type = PortType::Eth;
         port.ibdev_name = None;
         (port.netdev_ifindex, port.netdev_name) =
-            netdev.map_or((None, None), |(i, n)| (Some(i), Some(n)));
+            netdev.map_or((None, None), |(i, n)| (Some(i), Some(n.into())));
         self.changed();
         self.port_notify(index, Cmd::PortNew);
         Ok(())

@@ -4,6 +4,8 @@
 //! `devlink_nl_port_attrs_put`, `devlink_nl_port_function_attrs_put`,
 //! `devlink_nl_port_new_doit`).
 
+use std::sync::Arc;
+
 use crate::nl::{AttrIter, Emitter, RawAttr};
 use crate::spec::{Attr, PortFlavour, PortFnAttr, PortFnOpstate, PortFnState, PortType, Space};
 
@@ -32,9 +34,9 @@ pub struct Port {
     /// `DEVLINK_ATTR_PORT_NETDEV_IFINDEX`: type ETH with a netdev.
     pub netdev_ifindex: Option<u32>,
     /// `DEVLINK_ATTR_PORT_NETDEV_NAME`: type ETH with a netdev.
-    pub netdev_name: Option<String>,
+    pub netdev_name: Option<Arc<str>>,
     /// `DEVLINK_ATTR_PORT_IBDEV_NAME`: type IB with an ibdev.
-    pub ibdev_name: Option<String>,
+    pub ibdev_name: Option<Arc<str>>,
     /// `DEVLINK_ATTR_PORT_LANES`: only if non-zero.
     pub lanes: Option<u32>,
     /// `DEVLINK_ATTR_PORT_SPLITTABLE` (u8 0/1); sent whenever the driver set attributes.
@@ -197,8 +199,8 @@ impl Body for Port {
                 Some(Attr::PortType) => port_type = Some(a.get_enum_u16::<PortType>()?),
                 Some(Attr::PortDesiredType) => p.desired_type = Some(a.get_enum_u16()?),
                 Some(Attr::PortNetdevIfindex) => p.netdev_ifindex = Some(a.get_u32()?),
-                Some(Attr::PortNetdevName) => p.netdev_name = Some(a.get_str()?),
-                Some(Attr::PortIbdevName) => p.ibdev_name = Some(a.get_str()?),
+                Some(Attr::PortNetdevName) => p.netdev_name = Some(a.get_str()?.into()),
+                Some(Attr::PortIbdevName) => p.ibdev_name = Some(a.get_str()?.into()),
                 Some(Attr::PortLanes) => p.lanes = Some(a.get_u32()?),
                 Some(Attr::PortSplittable) => p.splittable = Some(get_bool(&a)?),
                 Some(Attr::PortFlavour) => p.flavour = Some(a.get_enum_u16()?),
@@ -285,8 +287,8 @@ impl Body for Port {
 struct PortOptional {
     desired_type: Option<PortType>,
     netdev_ifindex: Option<u32>,
-    netdev_name: Option<String>,
-    ibdev_name: Option<String>,
+    netdev_name: Option<Arc<str>>,
+    ibdev_name: Option<Arc<str>>,
     lanes: Option<u32>,
     splittable: Option<bool>,
     flavour: Option<PortFlavour>,
@@ -698,8 +700,8 @@ mod tests {
             port_type: h.2,
             desired_type: h.3,
             netdev_ifindex: h.4,
-            netdev_name: h.5,
-            ibdev_name: h.6,
+            netdev_name: h.5.map(Into::into),
+            ibdev_name: h.6.map(Into::into),
             lanes: h.7,
             splittable: h.8,
             flavour: h.9,
