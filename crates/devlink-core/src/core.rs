@@ -10,6 +10,7 @@ use devlink_wire::spec::{Cmd, KernelEnum, ReloadAction, ReloadLimit};
 use crate::driver::{Driver, DriverError};
 use crate::error::{CoreError, LifecycleError};
 use crate::instance::{Instance, Lifecycle};
+use crate::nested::Relations;
 use crate::notify::{Notification, Notifier};
 use crate::objects::Sink;
 use crate::{Devl, Errno, InstanceId, Time};
@@ -21,6 +22,7 @@ pub struct Core {
     pub(crate) instances: BTreeMap<InstanceId, Instance>,
     next_id: u32,
     pub(crate) notifier: Notifier,
+    pub(crate) relations: Relations,
     pub(crate) time: Time,
 }
 
@@ -36,6 +38,7 @@ impl Core {
     pub fn alloc(&mut self, handle: Handle, driver: Box<dyn Driver>) -> InstanceId {
         let id = InstanceId(self.next_id);
         self.next_id = self.next_id.wrapping_add(1);
+        self.relations.set_peer(id, &handle, Lifecycle::Allocated);
         self.instances.insert(id, Instance::new(handle, driver));
         self.notifier.bump();
         id
@@ -51,6 +54,7 @@ impl Core {
             id,
             inst,
             notifier: &mut self.notifier,
+            rels: &mut self.relations,
             time: self.time,
         })
     }
@@ -123,6 +127,7 @@ impl Core {
             .sink(id, &inst.handle, 1 + inst.objects.replay_len());
         sink.push((None, Cmd::New, DevlinkBody::Dev(inst.fill())));
         inst.objects.replay_register(&mut sink);
+        self.nested_lifecycle_changed(id, Lifecycle::Registered);
         Ok(())
     }
 
@@ -143,6 +148,7 @@ impl Core {
         sink.push((None, Cmd::Del, DevlinkBody::Dev(inst.fill())));
         inst.lifecycle = Lifecycle::Unregistered;
         self.notifier.bump();
+        self.nested_lifecycle_changed(id, Lifecycle::Unregistered);
         Ok(())
     }
 
@@ -154,6 +160,7 @@ impl Core {
             return Err(LifecycleError::StillRegistered(inst.handle.clone()).into());
         }
         self.instances.remove(&id);
+        self.relations.forget(id);
         self.notifier.bump();
         Ok(())
     }

@@ -7,6 +7,7 @@ use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
 
 use crate::instance::{Instance, Lifecycle};
+use crate::nested::Relations;
 use crate::notify::Notifier;
 use crate::{InstanceId, Time};
 
@@ -17,6 +18,7 @@ pub struct Devl<'a> {
     pub(crate) id: InstanceId,
     pub(crate) inst: &'a mut Instance,
     pub(crate) notifier: &'a mut Notifier,
+    pub(crate) rels: &'a mut Relations,
     pub(crate) time: Time,
 }
 

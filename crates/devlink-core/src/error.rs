@@ -59,6 +59,9 @@ pub enum CoreError {
     /// Health reporters.
     #[error(transparent)]
     Health(#[from] HealthError),
+    /// Nested-instance relations.
+    #[error(transparent)]
+    Nested(#[from] NestedError),
 }
 
 /// Lifecycle misuse (`devl_register` on a registered instance and the like).
@@ -176,4 +179,25 @@ pub enum HealthError {
     /// No such reporter.
     #[error("health reporter {0} does not exist")]
     NotFound(String),
+}
+
+/// Nested-instance relation misuse (the kernel WARNs or returns `-EINVAL` to the driver).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NestedError {
+    /// An instance cannot be nested in itself.
+    #[error("instance {0} cannot be nested in itself")]
+    Itself(crate::InstanceId),
+    /// The nested instance must be allocated and not yet registered
+    /// (`ASSERT_DEVLINK_NOT_REGISTERED`).
+    #[error("instance {0} is not in the allocated state")]
+    NotAllocated(crate::InstanceId),
+    /// The instance is already nested somewhere (kernel: one `devlink->rel`).
+    #[error("instance {0} is already nested")]
+    AlreadyNested(crate::InstanceId),
+    /// The port or line card already has a nested instance.
+    #[error("the object already has a nested instance")]
+    ObjectTaken,
+    /// `devl_port_fn_devlink_set` on a port that is not a local PCI SF port.
+    #[error("port {0} is not a local PCI SF port")]
+    NotLocalSf(u32),
 }

@@ -1,7 +1,9 @@
 //! A devlink instance: handle, lifecycle, reload statistics and its objects
 //! (kernel: `struct devlink`, `net/devlink/core.c`, `dev.c`).
 
-use devlink_wire::devlink::{Dev, DevStats, Handle, ReloadActionInfo, ReloadStatsEntry};
+use devlink_wire::devlink::{
+    Dev, DevStats, Handle, NestedHandle, ReloadActionInfo, ReloadStatsEntry,
+};
 use devlink_wire::spec::{KernelEnum, ReloadAction, ReloadLimit};
 
 use crate::driver::{Driver, ReloadCaps};
@@ -60,6 +62,9 @@ pub(crate) struct Instance {
     pub(crate) stats: ReloadStats,
     pub(crate) remote_stats: ReloadStats,
     pub(crate) objects: Objects,
+    /// `NESTED_DEVLINK`: the registered instances nested in this one, in relation
+    /// order (kept by `nested.rs`).
+    pub(crate) nested: Vec<NestedHandle>,
     /// Taken out while one of its callbacks runs (so it can borrow the instance).
     pub(crate) driver: Option<Box<dyn Driver>>,
 }
@@ -84,6 +89,7 @@ impl Instance {
             stats: ReloadStats::default(),
             remote_stats: ReloadStats::default(),
             objects: Objects::default(),
+            nested: Vec::new(),
             driver: Some(driver),
         }
     }
@@ -101,7 +107,7 @@ impl Instance {
                 reload: self.stats_put(&self.stats, false),
                 remote_reload: self.stats_put(&self.remote_stats, true),
             }),
-            nested: Vec::new(),
+            nested: self.nested.clone(),
             unknown: Vec::new(),
         }
     }

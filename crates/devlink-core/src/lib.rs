@@ -18,6 +18,7 @@ mod driver;
 mod error;
 mod ids;
 mod instance;
+mod nested;
 mod notify;
 mod objects;
 mod port_ops;
@@ -29,7 +30,7 @@ pub use devl::Devl;
 pub use driver::{
     Driver, DriverError, InfoCaps, NoopDriver, PolicerLimits, RegionOps, ReloadCaps, TrapCaps,
 };
-pub use error::{CoreError, Errno};
+pub use error::{CoreError, Errno, NestedError};
 pub use ids::InstanceId;
 pub use instance::Lifecycle;
 pub use notify::Notification;

@@ -1,6 +1,7 @@
 //! Model-based property test of the core: random operation sequences on several
 //! instances, registering first or last, with reloads (including failures), rejected
-//! operations and health reports before registration. After every step:
+//! operations, health reports before registration and nested-instance relations.
+//! After every step:
 //! - the ordering checker accepts every notification;
 //! - folding all notifications so far equals what the dumps show;
 //! - a rejected operation changed nothing (revision, dumps) and emitted nothing.
@@ -27,7 +28,7 @@ use devlink_wire::devlink::{
     Handle, ParamValue, Stats, Trap, TrapGroup, TrapMetadata, TrapPolicer,
 };
 use devlink_wire::message::DevlinkBody;
-use devlink_wire::spec::Cmd;
+use devlink_wire::spec::{Cmd, PortFlavour};
 use devlink_wire::spec::{
     LinecardState, ParamCmode, ReloadAction, ReloadLimit, TrapAction, TrapType, VarAttrType,
 };
@@ -173,6 +174,9 @@ enum Op {
     ReqParamSet(u8, u32, u8, u32, bool, bool),
     /// `GET` / `PORT_GET` / `PARAM_GET` do requests, possibly for unknown objects.
     ReqGet(u8, u8, u32),
+    /// Nest slot 2's instance in slot 1's: the instance (0), port (1) or line card (2)
+    /// with that index.
+    Nest(u8, u8, u8, u32),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -218,6 +222,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (s.clone(), 0u32..5, 0u8..4, any::<u32>(), any::<bool>(), any::<bool>())
             .prop_map(|(s, i, c, v, st, adm)| Op::ReqParamSet(s, i, c, v, st, adm)),
         1 => (s.clone(), 0u8..3, 0u32..5).prop_map(|(s, k, i)| Op::ReqGet(s, k, i)),
+        4 => (s.clone(), s.clone(), 0u8..3, 0u32..4).prop_map(|(s, t, k, i)| Op::Nest(s, t, k, i)),
     ]
 }
 
@@ -399,6 +404,18 @@ impl World {
                 }
                 r
             }
+            Op::Nest(s, t, kind, index) => {
+                let (i, n) = (id(self, s)?, id(self, t)?);
+                let mut d = self.core.devl(i).map_err(|e| e.to_string())?;
+                if d.lifecycle() == Lifecycle::Unregistered {
+                    return Err("unregistered instance".into());
+                }
+                e(match kind {
+                    0 => d.nested_devlink_set(n),
+                    1 => d.port_fn_devlink_set(*index, n),
+                    _ => d.linecard_nested_devlink_set(*index, n),
+                })
+            }
             other => {
                 let s = match other {
                     Op::PortAdd(s, ..)
@@ -447,6 +464,13 @@ fn devl_op(d: &mut Devl<'_>, op: &Op) -> Result<(), CoreError> {
     match op {
         Op::PortAdd(_, p, lc) => {
             let mut attrs = PortAttrs::physical(p + 1);
+            if *p == 3 {
+                // A local PCI SF port: one that can have a nested instance.
+                attrs.flavour = PortFlavour::PciSf;
+                (attrs.number, attrs.controller, attrs.pci_pf, attrs.pci_sf) =
+                    (None, Some(0), Some(0), Some(1));
+                attrs.external = Some(false);
+            }
             attrs.linecard = *lc;
             d.port_register(*p, attrs)
         }

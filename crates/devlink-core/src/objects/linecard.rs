@@ -1,11 +1,12 @@
 //! Line cards (kernel: `net/devlink/linecard.c`).
 
-use devlink_wire::devlink::Linecard;
+use devlink_wire::devlink::{Linecard, NestedHandle};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, LinecardState};
 
 use crate::Devl;
 use crate::error::{CoreError, LinecardError};
+use crate::nested::RelObj;
 
 impl Devl<'_> {
     /// `devl_linecard_create`: state `UNPROVISIONED`; `LINECARD_NEW`.
@@ -50,6 +51,7 @@ impl Devl<'_> {
         }
         self.linecard_notify(index, Cmd::LinecardDel);
         self.inst.objects.linecards.retain(|l| l.index != index);
+        self.rels.drop_object(self.id, RelObj::Linecard(index));
         self.changed();
         Ok(())
     }
@@ -71,6 +73,20 @@ impl Devl<'_> {
         self.changed();
         self.linecard_notify(index, Cmd::LinecardNew);
         Ok(())
+    }
+
+    /// The line card's `NESTED_DEVLINK` now shows `shown` (the nested instance
+    /// registered or is gone); `LINECARD_NEW` if that changed anything.
+    pub(crate) fn linecard_nested_show(&mut self, index: u32, shown: Option<NestedHandle>) {
+        let cards = self.inst.objects.linecards.iter_mut();
+        let Some(card) = cards.into_iter().find(|l| l.index == index) else {
+            return;
+        };
+        if card.nested != shown {
+            card.nested = shown;
+            self.changed();
+            self.linecard_notify(index, Cmd::LinecardNew);
+        }
     }
 
     fn linecard_notify(&mut self, index: u32, cmd: Cmd) {

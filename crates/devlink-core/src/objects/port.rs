@@ -1,11 +1,12 @@
 //! Ports (kernel: `net/devlink/port.c`).
 
-use devlink_wire::devlink::{Port, PortFunction};
+use devlink_wire::devlink::{NestedHandle, Port, PortFunction};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, PortFlavour, PortType};
 
 use crate::Devl;
 use crate::error::{CoreError, LinecardError, PortError};
+use crate::nested::RelObj;
 
 /// The attributes a driver gives a port at registration (`devlink_port_attrs_set` and
 /// the `devlink_port_attrs_pci_*_set` helpers), flattened.
@@ -70,7 +71,7 @@ impl Devl<'_> {
             return Err(LinecardError::NotFound(lc).into());
         }
         let split = attrs.split_subport.is_some();
-        let port = Port {
+        let mut port = Port {
             handle: self.inst.handle.clone(),
             index,
             port_type: PortType::Notset,
@@ -93,6 +94,8 @@ impl Devl<'_> {
             linecard_index: attrs.linecard,
             unknown: Vec::new(),
         };
+        // A new port has no nested instance (`port_fn_devlink_set` comes after).
+        set_fn_devlink(&mut port, None);
         self.inst.objects.ports.insert(index, port);
         self.changed();
         self.port_notify(index, Cmd::PortNew);
@@ -118,6 +121,7 @@ impl Devl<'_> {
             .retain(|r| r.reporter.port_index != Some(index));
         self.port_notify(index, Cmd::PortDel);
         self.inst.objects.ports.remove(&index);
+        self.rels.drop_object(self.id, RelObj::Port(index));
         self.changed();
         Ok(())
     }
@@ -151,13 +155,18 @@ impl Devl<'_> {
         Ok(())
     }
 
-    /// Replace the port function's attributes (hw_addr, state, caps, …); `PORT_NEW`.
+    /// Replace the port function's attributes (hw_addr, state, caps, …); `PORT_NEW`. The
+    /// function's `DEVLINK` is not the driver's to set here: it stays what the port's
+    /// nested-instance relation shows ([`Devl::port_fn_devlink_set`]).
     pub fn port_function_set(
         &mut self,
         index: u32,
         function: Option<PortFunction>,
     ) -> Result<(), CoreError> {
-        self.port_mut(index)?.function = function;
+        let port = self.port_mut(index)?;
+        let shown = port.function.as_ref().and_then(|f| f.devlink.clone());
+        port.function = function;
+        set_fn_devlink(port, shown);
         self.changed();
         self.port_notify(index, Cmd::PortNew);
         Ok(())
@@ -176,6 +185,20 @@ impl Devl<'_> {
         Ok(())
     }
 
+    /// The port function's `DEVLINK` now shows `shown` (the nested instance registered
+    /// or is gone); `PORT_NEW` if that changed anything.
+    pub(crate) fn port_fn_devlink_show(&mut self, index: u32, shown: Option<NestedHandle>) {
+        let Ok(port) = self.port_mut(index) else {
+            return;
+        };
+        let before = port.function.clone();
+        set_fn_devlink(port, shown);
+        if port.function != before {
+            self.changed();
+            self.port_notify(index, Cmd::PortNew);
+        }
+    }
+
     fn port_mut(&mut self, index: u32) -> Result<&mut Port, CoreError> {
         self.inst
             .objects
@@ -192,5 +215,23 @@ impl Devl<'_> {
                 .cloned()
                 .map(DevlinkBody::Port)
         });
+    }
+}
+
+/// Set the port function's `DEVLINK`, creating the function for it or dropping a
+/// function left empty (the kernel cancels an empty `PORT_FUNCTION` nest).
+fn set_fn_devlink(port: &mut Port, shown: Option<NestedHandle>) {
+    match (&mut port.function, shown) {
+        (Some(f), shown) => f.devlink = shown,
+        (None, Some(h)) => {
+            port.function = Some(PortFunction {
+                devlink: Some(h),
+                ..PortFunction::default()
+            });
+        }
+        (None, None) => {}
+    }
+    if port.function.as_ref() == Some(&PortFunction::default()) {
+        port.function = None;
     }
 }
