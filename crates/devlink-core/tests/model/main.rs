@@ -12,245 +12,32 @@
     reason = "test harness: slot numbers come from 0..SLOTS"
 )]
 
+mod fake;
+mod ops;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use devlink_core::Request;
 use devlink_core::checker::Checker;
 use devlink_core::fold::View;
-use devlink_core::{
-    Core, CoreError, Devl, Driver, DriverError, Errno, InstanceId, Lifecycle, ParamDef, PortAttrs,
-    RegionDef, ReloadCaps,
-};
-use devlink_wire::devlink::{Bitfield32, DevReq, ParamGetReq, ParamSetReq, PortGetReq, ReloadReq};
+use devlink_core::{Core, CoreError, Errno, InstanceId, Lifecycle};
 use devlink_wire::devlink::{
-    Handle, ParamValue, Stats, Trap, TrapGroup, TrapMetadata, TrapPolicer,
+    Bitfield32, DevReq, Handle, ParamGetReq, ParamSetReq, ParamValue, PortGetReq, ReloadReq,
 };
 use devlink_wire::message::DevlinkBody;
-use devlink_wire::spec::Cmd;
-use devlink_wire::spec::{
-    LinecardState, ParamCmode, ReloadAction, ReloadLimit, TrapAction, TrapType, VarAttrType,
-};
+use devlink_wire::spec::{Cmd, ParamCmode, ReloadAction, ReloadLimit};
 use proptest::prelude::*;
 
+use fake::{Fake, build, handle};
+use ops::{Op, devl_op, op};
+
 const SLOTS: u8 = 3;
-
-/// A small driver: reload tears down ports 0..2 and the trap objects, then re-creates
-/// them; `fail` makes `reload_up` fail.
-struct Fake {
-    fail: Arc<AtomicBool>,
-}
-
-fn policer(id: u32) -> TrapPolicer {
-    TrapPolicer {
-        handle: Handle::default(),
-        id,
-        rate: 1000 * u64::from(id),
-        burst: 128,
-        stats: Some(Stats {
-            rx_dropped: Some(0),
-            ..Stats::default()
-        }),
-        unknown: Vec::new(),
-    }
-}
-
-fn group(n: u8, policer_id: Option<u32>) -> TrapGroup {
-    TrapGroup {
-        handle: Handle::default(),
-        name: format!("group{n}"),
-        generic: true,
-        policer_id,
-        stats: Stats::default(),
-        unknown: Vec::new(),
-    }
-}
-
-fn trap(n: u8, group: u8) -> Trap {
-    Trap {
-        handle: Handle::default(),
-        group: format!("group{group}"),
-        name: format!("trap{n}"),
-        trap_type: TrapType::Drop,
-        generic: true,
-        action: TrapAction::Drop,
-        metadata: TrapMetadata::default(),
-        stats: Stats::default(),
-        unknown: Vec::new(),
-    }
-}
-
-fn build(devl: &mut Devl<'_>) -> Result<(), CoreError> {
-    for i in 0..2 {
-        devl.port_register(i, PortAttrs::physical(i + 1))?;
-    }
-    devl.trap_policer_register(policer(1))?;
-    devl.trap_group_register(group(0, Some(1)))?;
-    devl.trap_register(trap(0, 0))?;
-    Ok(())
-}
-
-fn teardown(devl: &mut Devl<'_>) {
-    let _ = devl.trap_unregister("trap0");
-    let _ = devl.trap_group_unregister("group0");
-    let _ = devl.trap_policer_unregister(1);
-    for i in 0..2 {
-        let _ = devl.port_unregister(i);
-    }
-}
-
-impl Driver for Fake {
-    fn reload_caps(&self) -> ReloadCaps {
-        ReloadCaps {
-            actions: 1 << ReloadAction::DriverReinit as u32,
-            limits: 0,
-        }
-    }
-
-    fn reload_down(
-        &mut self,
-        devl: &mut Devl<'_>,
-        _netns_change: bool,
-        _action: ReloadAction,
-        _limit: ReloadLimit,
-    ) -> Result<(), DriverError> {
-        teardown(devl);
-        Ok(())
-    }
-
-    fn reload_up(
-        &mut self,
-        devl: &mut Devl<'_>,
-        action: ReloadAction,
-        _limit: ReloadLimit,
-    ) -> Result<u32, DriverError> {
-        if self.fail.load(Ordering::Relaxed) {
-            return Err(DriverError::new(Errno::EINVAL, "fail_reload"));
-        }
-        build(devl).map_err(|e| DriverError::new(Errno::EINVAL, e.to_string()))?;
-        Ok(1 << action as u32)
-    }
-}
-
-#[derive(Debug, Clone)]
-enum Op {
-    Alloc(u8, bool),
-    Register(u8),
-    Unregister(u8),
-    Free(u8),
-    PortAdd(u8, u32, Option<u32>),
-    PortDel(u8, u32),
-    PortEth(u8, u32),
-    PortClear(u8, u32),
-    ParamAdd(u8, u32),
-    ParamDel(u8, u32),
-    ParamSet(u8, u32, u32, bool),
-    PolicerAdd(u8, u32),
-    PolicerDel(u8, u32),
-    GroupAdd(u8, u8, Option<u32>),
-    GroupDel(u8, u8),
-    TrapAdd(u8, u8, u8),
-    TrapDel(u8, u8),
-    RegionAdd(u8, u8, Option<u32>),
-    RegionDel(u8, u8, Option<u32>),
-    SnapAdd(u8, u8, Option<u32>, u32),
-    SnapDel(u8, u8, Option<u32>, u32),
-    LeafAdd(u8, u32),
-    LeafDel(u8, u32),
-    NodeAdd(u8, u8, Option<u8>),
-    NodeDel(u8, u8),
-    NodesDestroy(u8),
-    LinecardAdd(u8, u32),
-    LinecardDel(u8, u32),
-    LinecardProvision(u8, u32),
-    HealthCreate(u8, Option<u32>),
-    HealthReport(u8, Option<u32>),
-    HealthRecover(u8, Option<u32>),
-    Reload(u8, bool),
-    /// `RELOAD` request: action (0..=3, 3 = absent), limits bits, fail knob, admin.
-    ReqReload(u8, u8, Option<u32>, bool, bool),
-    /// `PARAM_SET` request: param, cmode (0..=3, 3 invalid for it), value, as string, admin.
-    ReqParamSet(u8, u32, u8, u32, bool, bool),
-    /// `GET` / `PORT_GET` / `PARAM_GET` do requests, possibly for unknown objects.
-    ReqGet(u8, u8, u32),
-}
-
-fn op() -> impl Strategy<Value = Op> {
-    let s = 0..SLOTS;
-    let port = 0u32..4;
-    let oport = proptest::option::of(0u32..4);
-    prop_oneof![
-        2 => (s.clone(), any::<bool>()).prop_map(|(s, b)| Op::Alloc(s, b)),
-        2 => s.clone().prop_map(Op::Register),
-        1 => s.clone().prop_map(Op::Unregister),
-        1 => s.clone().prop_map(Op::Free),
-        4 => (s.clone(), port.clone(), proptest::option::of(0u32..2)).prop_map(|(s, p, l)| Op::PortAdd(s, p, l)),
-        2 => (s.clone(), port.clone()).prop_map(|(s, p)| Op::PortDel(s, p)),
-        2 => (s.clone(), port.clone()).prop_map(|(s, p)| Op::PortEth(s, p)),
-        1 => (s.clone(), port.clone()).prop_map(|(s, p)| Op::PortClear(s, p)),
-        2 => (s.clone(), 0u32..4).prop_map(|(s, i)| Op::ParamAdd(s, i)),
-        1 => (s.clone(), 0u32..4).prop_map(|(s, i)| Op::ParamDel(s, i)),
-        2 => (s.clone(), 0u32..4, any::<u32>(), any::<bool>()).prop_map(|(s, i, v, d)| Op::ParamSet(s, i, v, d)),
-        1 => (s.clone(), 0u32..3).prop_map(|(s, i)| Op::PolicerAdd(s, i)),
-        1 => (s.clone(), 0u32..3).prop_map(|(s, i)| Op::PolicerDel(s, i)),
-        1 => (s.clone(), 0u8..3, proptest::option::of(0u32..3)).prop_map(|(s, g, p)| Op::GroupAdd(s, g, p)),
-        1 => (s.clone(), 0u8..3).prop_map(|(s, g)| Op::GroupDel(s, g)),
-        1 => (s.clone(), 0u8..3, 0u8..3).prop_map(|(s, t, g)| Op::TrapAdd(s, t, g)),
-        1 => (s.clone(), 0u8..3).prop_map(|(s, t)| Op::TrapDel(s, t)),
-        1 => (s.clone(), 0u8..2, oport.clone()).prop_map(|(s, r, p)| Op::RegionAdd(s, r, p)),
-        1 => (s.clone(), 0u8..2, oport.clone()).prop_map(|(s, r, p)| Op::RegionDel(s, r, p)),
-        2 => (s.clone(), 0u8..2, oport.clone(), 0u32..3).prop_map(|(s, r, p, i)| Op::SnapAdd(s, r, p, i)),
-        1 => (s.clone(), 0u8..2, oport.clone(), 0u32..3).prop_map(|(s, r, p, i)| Op::SnapDel(s, r, p, i)),
-        1 => (s.clone(), port.clone()).prop_map(|(s, p)| Op::LeafAdd(s, p)),
-        1 => (s.clone(), port.clone()).prop_map(|(s, p)| Op::LeafDel(s, p)),
-        1 => (s.clone(), 0u8..3, proptest::option::of(0u8..3)).prop_map(|(s, n, p)| Op::NodeAdd(s, n, p)),
-        1 => (s.clone(), 0u8..3).prop_map(|(s, n)| Op::NodeDel(s, n)),
-        1 => s.clone().prop_map(Op::NodesDestroy),
-        1 => (s.clone(), 0u32..2).prop_map(|(s, l)| Op::LinecardAdd(s, l)),
-        1 => (s.clone(), 0u32..2).prop_map(|(s, l)| Op::LinecardDel(s, l)),
-        1 => (s.clone(), 0u32..2).prop_map(|(s, l)| Op::LinecardProvision(s, l)),
-        1 => (s.clone(), oport.clone()).prop_map(|(s, p)| Op::HealthCreate(s, p)),
-        2 => (s.clone(), oport.clone()).prop_map(|(s, p)| Op::HealthReport(s, p)),
-        1 => (s.clone(), oport.clone()).prop_map(|(s, p)| Op::HealthRecover(s, p)),
-        1 => (s.clone(), any::<bool>()).prop_map(|(s, f)| Op::Reload(s, f)),
-        2 => (s.clone(), 0u8..4, proptest::option::of(0u32..4), any::<bool>(), any::<bool>())
-            .prop_map(|(s, a, l, f, adm)| Op::ReqReload(s, a, l, f, adm)),
-        3 => (s.clone(), 0u32..5, 0u8..4, any::<u32>(), any::<bool>(), any::<bool>())
-            .prop_map(|(s, i, c, v, st, adm)| Op::ReqParamSet(s, i, c, v, st, adm)),
-        1 => (s.clone(), 0u8..3, 0u32..5).prop_map(|(s, k, i)| Op::ReqGet(s, k, i)),
-    ]
-}
 
 /// One run: the core, the slots' current instances and their fail knobs.
 struct World {
     core: Core,
     slots: Vec<Option<(InstanceId, Arc<AtomicBool>)>>,
-}
-
-fn param_def(i: u32) -> ParamDef {
-    ParamDef {
-        id: i,
-        name: format!("param{i}"),
-        generic: i < 2,
-        ty: VarAttrType::U32,
-        values: vec![
-            (ParamCmode::Runtime, ParamValue::U32(0)),
-            (ParamCmode::Driverinit, ParamValue::U32(0)),
-        ],
-    }
-}
-
-fn region(r: u8, port: Option<u32>) -> RegionDef {
-    RegionDef {
-        name: format!("region{r}"),
-        size: 4096,
-        max_snapshots: 2,
-        port,
-    }
-}
-
-fn handle(s: u8) -> Handle {
-    Handle::new("netdevsim", format!("netdevsim{s}"))
 }
 
 impl World {
@@ -439,59 +226,6 @@ impl World {
                 e(devl_op(&mut d, other))
             }
         }
-    }
-}
-
-fn devl_op(d: &mut Devl<'_>, op: &Op) -> Result<(), CoreError> {
-    let node = |n: u8| format!("node{n}");
-    match op {
-        Op::PortAdd(_, p, lc) => {
-            let mut attrs = PortAttrs::physical(p + 1);
-            attrs.linecard = *lc;
-            d.port_register(*p, attrs)
-        }
-        Op::PortDel(_, p) => d.port_unregister(*p),
-        Op::PortEth(_, p) => d.port_type_eth_set(*p, Some((100 + p, format!("eth{p}")))),
-        Op::PortClear(_, p) => d.port_type_clear(*p),
-        Op::ParamAdd(_, i) => d.param_register(param_def(*i)),
-        Op::ParamDel(_, i) => d.param_unregister(&format!("param{i}")),
-        Op::ParamSet(_, i, v, di) => {
-            let cmode = if *di {
-                ParamCmode::Driverinit
-            } else {
-                ParamCmode::Runtime
-            };
-            d.param_set(&format!("param{i}"), cmode, ParamValue::U32(*v))
-        }
-        Op::PolicerAdd(_, i) => d.trap_policer_register(policer(*i)),
-        Op::PolicerDel(_, i) => d.trap_policer_unregister(*i),
-        Op::GroupAdd(_, g, p) => d.trap_group_register(group(*g, *p)),
-        Op::GroupDel(_, g) => d.trap_group_unregister(&format!("group{g}")),
-        Op::TrapAdd(_, t, g) => d.trap_register(trap(*t, *g)),
-        Op::TrapDel(_, t) => d.trap_unregister(&format!("trap{t}")),
-        Op::RegionAdd(_, r, p) => d.region_create(region(*r, *p)),
-        Op::RegionDel(_, r, p) => d.region_destroy(*p, &format!("region{r}")),
-        Op::SnapAdd(_, r, p, i) => {
-            d.region_snapshot_create(*p, &format!("region{r}"), *i, vec![1, 2, 3])
-        }
-        Op::SnapDel(_, r, p, i) => d.region_snapshot_delete(*p, &format!("region{r}"), *i),
-        Op::LeafAdd(_, p) => d.rate_leaf_create(*p),
-        Op::LeafDel(_, p) => d.rate_leaf_destroy(*p),
-        Op::NodeAdd(_, n, p) => d.rate_node_create(&node(*n), p.map(node).as_deref()),
-        Op::NodeDel(_, n) => d.rate_node_destroy(&node(*n)),
-        Op::NodesDestroy(_) => {
-            d.rate_nodes_destroy();
-            Ok(())
-        }
-        Op::LinecardAdd(_, l) => d.linecard_create(*l, vec!["16x100G".into()]),
-        Op::LinecardDel(_, l) => d.linecard_destroy(*l),
-        Op::LinecardProvision(_, l) => {
-            d.linecard_state_set(*l, LinecardState::Provisioned, Some("16x100G".into()))
-        }
-        Op::HealthCreate(_, p) => d.health_reporter_create(*p, "fw", Some(500), Some(true)),
-        Op::HealthReport(_, p) => d.health_report(*p, "fw"),
-        Op::HealthRecover(_, p) => d.health_recovered(*p, "fw"),
-        _ => Ok(()),
     }
 }
 
