@@ -1,12 +1,14 @@
 //! The driver-API operations of the random sequences and their strategy.
 
-use devlink_core::{CoreError, Devl, PortAttrs};
+use devlink_core::{CoreError, Devl, ReporterOps};
 use devlink_wire::devlink::ParamValue;
 use devlink_wire::spec::{LinecardState, ParamCmode};
 use proptest::prelude::*;
 
 use crate::SLOTS;
-use crate::fake::{group, param_def, policer, region, trap};
+use crate::dumps::KINDS;
+use crate::fake::{LC_TYPES, group, param_def, physical, policer, region, trap};
+use crate::requests::{Req, req};
 
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
@@ -39,7 +41,8 @@ pub(crate) enum Op {
     LinecardAdd(u8, u32),
     LinecardDel(u8, u32),
     LinecardProvision(u8, u32),
-    HealthCreate(u8, Option<u32>),
+    /// A reporter `fw`, with every op (recover, dump, test) or none.
+    HealthCreate(u8, Option<u32>, bool),
     HealthReport(u8, Option<u32>),
     HealthRecover(u8, Option<u32>),
     Reload(u8, bool),
@@ -49,6 +52,14 @@ pub(crate) enum Op {
     ReqParamSet(u8, u32, u8, u32, bool, bool),
     /// `GET` / `PORT_GET` / `PARAM_GET` do requests, possibly for unknown objects.
     ReqGet(u8, u8, u32),
+    /// A state-changing request of some area, with admin or not.
+    Req(u8, bool, Req),
+    /// A dump: kind, of one slot's instance or all, replies per call (1..=5).
+    Dump(u8, Option<u8>, u8),
+    /// Time passes (ms).
+    Tick(u64),
+    /// `Alloc`, then [`populate`], then `Register` if not registered first: one step.
+    Setup(u8, bool),
 }
 
 pub(crate) fn op() -> impl Strategy<Value = Op> {
@@ -85,7 +96,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         1 => (s.clone(), 0u32..2).prop_map(|(s, l)| Op::LinecardAdd(s, l)),
         1 => (s.clone(), 0u32..2).prop_map(|(s, l)| Op::LinecardDel(s, l)),
         1 => (s.clone(), 0u32..2).prop_map(|(s, l)| Op::LinecardProvision(s, l)),
-        1 => (s.clone(), oport.clone()).prop_map(|(s, p)| Op::HealthCreate(s, p)),
+        1 => (s.clone(), oport.clone(), any::<bool>()).prop_map(|(s, p, f)| Op::HealthCreate(s, p, f)),
         2 => (s.clone(), oport.clone()).prop_map(|(s, p)| Op::HealthReport(s, p)),
         1 => (s.clone(), oport.clone()).prop_map(|(s, p)| Op::HealthRecover(s, p)),
         1 => (s.clone(), any::<bool>()).prop_map(|(s, f)| Op::Reload(s, f)),
@@ -94,6 +105,9 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         3 => (s.clone(), 0u32..5, 0u8..4, any::<u32>(), any::<bool>(), any::<bool>())
             .prop_map(|(s, i, c, v, st, adm)| Op::ReqParamSet(s, i, c, v, st, adm)),
         1 => (s.clone(), 0u8..3, 0u32..5).prop_map(|(s, k, i)| Op::ReqGet(s, k, i)),
+        30 => (s.clone(), proptest::bool::weighted(0.9), req()).prop_map(|(s, a, r)| Op::Req(s, a, r)),
+        4 => (0..KINDS, proptest::option::of(s), 1u8..=5).prop_map(|(k, f, b)| Op::Dump(k, f, b)),
+        1 => (0u64..2000).prop_map(Op::Tick),
     ]
 }
 
@@ -101,7 +115,7 @@ pub(crate) fn devl_op(d: &mut Devl<'_>, op: &Op) -> Result<(), CoreError> {
     let node = |n: u8| format!("node{n}");
     match op {
         Op::PortAdd(_, p, lc) => {
-            let mut attrs = PortAttrs::physical(p + 1);
+            let mut attrs = physical(*p);
             attrs.linecard = *lc;
             d.port_register(*p, attrs)
         }
@@ -138,14 +152,72 @@ pub(crate) fn devl_op(d: &mut Devl<'_>, op: &Op) -> Result<(), CoreError> {
             d.rate_nodes_destroy();
             Ok(())
         }
-        Op::LinecardAdd(_, l) => d.linecard_create(*l, vec!["16x100G".into()]),
+        Op::LinecardAdd(_, l) => d.linecard_create(*l, LC_TYPES.map(String::from).to_vec()),
         Op::LinecardDel(_, l) => d.linecard_destroy(*l),
         Op::LinecardProvision(_, l) => {
             d.linecard_state_set(*l, LinecardState::Provisioned, Some("16x100G".into()))
         }
-        Op::HealthCreate(_, p) => d.health_reporter_create(*p, "fw", Some(500), Some(true)),
+        Op::HealthCreate(_, p, full) => {
+            let ops = ReporterOps {
+                recover: *full,
+                dump: *full,
+                diagnose: false,
+                test: *full,
+                default_graceful_period: 500,
+            };
+            d.health_reporter_create_ops(*p, "fw", ops)
+        }
         Op::HealthReport(_, p) => d.health_report(*p, "fw"),
         Op::HealthRecover(_, p) => d.health_recovered(*p, "fw"),
         _ => Ok(()),
     }
+}
+
+/// What [`Op::Setup`] does after the `Alloc`: line cards, extra ports, health
+/// reporters, regions, rate leaves and nodes, a param and more traps.
+pub(crate) fn populate(s: u8) -> [Op; 21] {
+    [
+        Op::LinecardAdd(s, 0),
+        Op::LinecardAdd(s, 1),
+        Op::PortAdd(s, 2, Some(0)),
+        Op::PortAdd(s, 3, None),
+        Op::HealthCreate(s, None, true),
+        Op::HealthCreate(s, Some(0), true),
+        Op::HealthCreate(s, Some(1), true),
+        Op::HealthCreate(s, Some(2), false),
+        Op::RegionAdd(s, 0, None),
+        Op::RegionAdd(s, 1, None),
+        Op::RegionAdd(s, 0, Some(0)),
+        Op::LeafAdd(s, 0),
+        Op::LeafAdd(s, 1),
+        Op::NodeAdd(s, 0, None),
+        Op::NodeAdd(s, 1, Some(0)),
+        Op::ParamAdd(s, 0),
+        Op::PolicerAdd(s, 2),
+        Op::GroupAdd(s, 1, Some(2)),
+        Op::GroupAdd(s, 2, None),
+        Op::TrapAdd(s, 1, 1),
+        Op::TrapAdd(s, 2, 2),
+    ]
+}
+
+/// A start that gives the random ops something to work on: most slots get a
+/// populated instance, registered first or last.
+pub(crate) fn setup() -> impl Strategy<Value = Vec<Op>> {
+    let slot = (proptest::bool::weighted(0.8), any::<bool>());
+    proptest::collection::vec(slot, usize::from(SLOTS)).prop_map(|slots| {
+        (0..SLOTS)
+            .zip(slots)
+            .filter(|(_, (on, _))| *on)
+            .map(|(s, (_, first))| Op::Setup(s, first))
+            .collect()
+    })
+}
+
+/// A random sequence of up to `max` ops after [`setup`].
+pub(crate) fn sequence(max: usize) -> impl Strategy<Value = Vec<Op>> {
+    (setup(), proptest::collection::vec(op(), 1..max)).prop_map(|(mut ops, more)| {
+        ops.extend(more);
+        ops
+    })
 }
