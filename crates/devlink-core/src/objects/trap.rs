@@ -113,9 +113,7 @@ impl Devl<'_> {
     }
 
     /// A trap's action (`TRAP_SET`, `TRAP_GROUP_SET`, after the driver accepted it).
-    /// The kernel is silent here; the core sends `TRAP_NEW` when the action changes, so
-    /// that a folded event stream still equals a dump (ARCHITECTURE, "Deliberately
-    /// absent").
+    /// Silent, as in the kernel; counted if it changes.
     pub(crate) fn trap_action_store(&mut self, name: &str, action: TrapAction) {
         let traps = self.inst.objects.traps.iter_mut();
         if let Some(t) = traps.into_iter().find(|t| t.name == name)
@@ -123,13 +121,11 @@ impl Devl<'_> {
         {
             t.action = action;
             self.changed();
-            self.trap_notify(name, Cmd::TrapNew);
         }
     }
 
-    /// A group's policer binding (`TRAP_GROUP_SET`, after the driver accepted it):
-    /// `TRAP_GROUP_NEW` if it changes (the kernel is silent; without it a checker would
-    /// see a policer deleted while a group still used it).
+    /// A group's policer binding (`TRAP_GROUP_SET`, after the driver accepted it).
+    /// Silent; counted if it changes.
     pub(crate) fn trap_group_policer_store(&mut self, name: &str, policer: Option<u32>) {
         let groups = self.inst.objects.groups.iter_mut();
         if let Some(g) = groups.into_iter().find(|g| g.name == name)
@@ -137,12 +133,11 @@ impl Devl<'_> {
         {
             g.policer_id = policer;
             self.changed();
-            self.group_notify(name, Cmd::TrapGroupNew);
         }
     }
 
-    /// A policer's rate and burst (`TRAP_POLICER_SET`, after the driver accepted them):
-    /// `TRAP_POLICER_NEW` if they change (the kernel is silent).
+    /// A policer's rate and burst (`TRAP_POLICER_SET`, after the driver accepted them).
+    /// Silent; counted if they change.
     pub(crate) fn trap_policer_store(&mut self, id: u32, rate: u64, burst: u64) {
         let policers = self.inst.objects.policers.iter_mut();
         if let Some(p) = policers.into_iter().find(|p| p.id == id)
@@ -150,7 +145,6 @@ impl Devl<'_> {
         {
             (p.rate, p.burst) = (rate, burst);
             self.changed();
-            self.policer_notify(id, Cmd::TrapPolicerNew);
         }
     }
 

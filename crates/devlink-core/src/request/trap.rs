@@ -1,7 +1,5 @@
-//! Trap, trap group and trap policer requests (kernel: `net/devlink/trap.c`). The kernel
-//! sends nothing for the sets; here a set that changes an object notifies it
-//! (`TRAP_NEW`, `TRAP_GROUP_NEW`, `TRAP_POLICER_NEW`), so that a folded event stream
-//! equals a dump and a checker never sees a policer deleted while a group uses it.
+//! Trap, trap group and trap policer requests (kernel: `net/devlink/trap.c`). The sets
+//! are silent (no notification), but counted as changes.
 
 use devlink_wire::devlink::{
     TrapGetReq, TrapGroupGetReq, TrapGroupSetReq, TrapPolicerGetReq, TrapPolicerSetReq, TrapSetReq,
