@@ -388,9 +388,8 @@ fn apply(m: &mut Model, at: usize, cmd: Cmd, body: &DevlinkBody) -> Result<(), V
             if !m.policers.contains(&p.id) {
                 return Err(unknown(at, me));
             }
-            if let Some((g, _)) = m.groups.iter().find(|(_, pol)| **pol == Some(p.id)) {
-                return Err(remains(at, me, format!("trap group {g}")));
-            }
+            // No bound-group check here: TRAP_GROUP_SET rebinds groups silently (as in
+            // the kernel), so a group announced with this policer may no longer use it.
             m.policers.remove(&p.id);
         }
         (Cmd::TrapGroupNew, DevlinkBody::TrapGroup(g)) => {
