@@ -11,7 +11,7 @@
 //! family stays compatible with it: a trap's action (`TRAP_SET`, `TRAP_GROUP_SET`), a
 //! group's policer binding (`TRAP_GROUP_SET`), a policer's rate and burst
 //! (`TRAP_POLICER_SET`), and every packet counter (`STATS`). The view leaves those
-//! attributes out (see [`View::put`]); the watch stream carries them as events.
+//! attributes out (`View::put`); the watch stream carries them as events.
 
 use std::collections::{BTreeMap, BTreeSet};
 
