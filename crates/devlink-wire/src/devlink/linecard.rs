@@ -10,7 +10,7 @@ use super::body::{
 };
 use super::dev::NestedHandle;
 use super::handle::{Handle, HandleParts};
-use super::port::put_u32;
+use super::notify::request;
 
 /// A line card as the kernel describes it (`devlink_nl_linecard_fill`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,47 +97,12 @@ impl Body for Linecard {
     }
 }
 
-/// `DEVLINK_CMD_LINECARD_GET`: handle and `LINECARD_INDEX`, both required for a do; for
-/// a dump the handle is an optional filter.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct LinecardGetReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Option<Handle>,
-    /// `DEVLINK_ATTR_LINECARD_INDEX`.
-    pub index: Option<u32>,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for LinecardGetReq {
-    fn decode(attrs: AttrIter<'_>, ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let mut h = HandleParts::default();
-        let mut req = Self::default();
-        for a in each(attrs, Space::Devlink) {
-            let a = a?;
-            if h.take(&a)? {
-                continue;
-            }
-            match Attr::from_repr(a.kind()) {
-                Some(Attr::LinecardIndex) => req.index = Some(a.get_u32()?),
-                _ => req.unknown.push(UnknownAttr::from_raw(&a)),
-            }
-        }
-        if ctx.dump {
-            req.handle = h.finish_optional()?;
-        } else {
-            req.handle = Some(h.finish()?);
-            required(req.index, Attr::LinecardIndex)?;
-        }
-        Ok(req)
-    }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        if let Some(h) = &self.handle {
-            h.encode(e);
-        }
-        put_u32(e, Attr::LinecardIndex, self.index);
-        encode_unknown(&self.unknown, e);
+request! {
+    /// `DEVLINK_CMD_LINECARD_GET`: handle and `LINECARD_INDEX`, both required for a do;
+    /// for a dump the handle is an optional filter.
+    LinecardGetReq, get {
+        /// `DEVLINK_ATTR_LINECARD_INDEX`.
+        index: key u32 = LinecardIndex,
     }
 }
 

@@ -11,6 +11,7 @@ use super::body::{
     AttrError, AttrErrorKind, AttrExt, Body, DecodeCtx, UnknownAttr, each, encode_unknown, required,
 };
 use super::handle::{Handle, HandleParts};
+use super::notify::request;
 use super::port::put_u32;
 
 /// A parameter value, typed by `DEVLINK_ATTR_PARAM_TYPE`.
@@ -292,57 +293,16 @@ impl Body for Param {
     }
 }
 
-/// `DEVLINK_CMD_PARAM_GET` (and `PORT_PARAM_GET`): handle, optional `PORT_INDEX`,
-/// `PARAM_NAME`. For a do the handle and the name are required; for a dump the handle
-/// is an optional filter. iproute2's `param set` sends a `PARAM_VALUE_CMODE` too, which
-/// the kernel ignores; it is kept in [`ParamGetReq::unknown`].
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ParamGetReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Option<Handle>,
-    /// `DEVLINK_ATTR_PORT_INDEX`.
-    pub port_index: Option<u32>,
-    /// `DEVLINK_ATTR_PARAM_NAME`.
-    pub name: Option<String>,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for ParamGetReq {
-    fn decode(attrs: AttrIter<'_>, ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let mut h = HandleParts::default();
-        let mut req = Self::default();
-        for a in each(attrs, Space::Devlink) {
-            let a = a?;
-            if h.take(&a)? {
-                continue;
-            }
-            match Attr::from_repr(a.kind()) {
-                Some(Attr::PortIndex) => req.port_index = Some(a.get_u32()?),
-                Some(Attr::ParamName) => req.name = Some(a.get_str()?),
-                _ => req.unknown.push(UnknownAttr::from_raw(&a)),
-            }
-        }
-        if ctx.dump {
-            req.handle = h.finish_optional()?;
-        } else {
-            req.handle = Some(h.finish()?);
-            if req.name.is_none() {
-                return Err(AttrError::missing_attr(Attr::ParamName));
-            }
-        }
-        Ok(req)
-    }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        if let Some(h) = &self.handle {
-            h.encode(e);
-        }
-        put_u32(e, Attr::PortIndex, self.port_index);
-        if let Some(n) = &self.name {
-            e.str(Attr::ParamName as u16, n);
-        }
-        encode_unknown(&self.unknown, e);
+request! {
+    /// `DEVLINK_CMD_PARAM_GET` (and `PORT_PARAM_GET`): handle, optional `PORT_INDEX`,
+    /// `PARAM_NAME`. For a do the handle and the name are required; for a dump the handle
+    /// is an optional filter. iproute2's `param set` sends a `PARAM_VALUE_CMODE` too, which
+    /// the kernel ignores; it is kept in [`ParamGetReq::unknown`].
+    ParamGetReq, get {
+        /// `DEVLINK_ATTR_PORT_INDEX`.
+        port_index: opt u32 = PortIndex,
+        /// `DEVLINK_ATTR_PARAM_NAME`.
+        name: key String = ParamName,
     }
 }
 

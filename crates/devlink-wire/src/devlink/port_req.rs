@@ -10,50 +10,16 @@ use super::body::{
     AttrError, AttrErrorKind, AttrExt, Body, DecodeCtx, UnknownAttr, each, encode_unknown, required,
 };
 use super::handle::{Handle, HandleParts};
+use super::notify::request;
 use super::port::{PortFunction, put_u32};
 
-/// `DEVLINK_CMD_PORT_GET`: `BUS_NAME`, `DEV_NAME`, `PORT_INDEX`, all required for a do;
-/// for a dump the handle is an optional filter (the kernel's dump policy accepts only
-/// the handle).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PortGetReq {
-    /// `BUS_NAME`, `DEV_NAME`.
-    pub handle: Option<Handle>,
-    /// `DEVLINK_ATTR_PORT_INDEX`.
-    pub index: Option<u32>,
-    /// Attributes not modelled here, re-emitted last.
-    pub unknown: Vec<UnknownAttr>,
-}
-
-impl Body for PortGetReq {
-    fn decode(attrs: AttrIter<'_>, ctx: DecodeCtx) -> Result<Self, AttrError> {
-        let mut h = HandleParts::default();
-        let mut req = Self::default();
-        for a in each(attrs, Space::Devlink) {
-            let a = a?;
-            if h.take(&a)? {
-                continue;
-            }
-            match Attr::from_repr(a.kind()) {
-                Some(Attr::PortIndex) => req.index = Some(a.get_u32()?),
-                _ => req.unknown.push(UnknownAttr::from_raw(&a)),
-            }
-        }
-        if ctx.dump {
-            req.handle = h.finish_optional()?;
-        } else {
-            req.handle = Some(h.finish()?);
-            required(req.index, Attr::PortIndex)?;
-        }
-        Ok(req)
-    }
-
-    fn encode(&self, e: &mut Emitter<'_>) {
-        if let Some(h) = &self.handle {
-            h.encode(e);
-        }
-        put_u32(e, Attr::PortIndex, self.index);
-        encode_unknown(&self.unknown, e);
+request! {
+    /// `DEVLINK_CMD_PORT_GET`: `BUS_NAME`, `DEV_NAME`, `PORT_INDEX`, all required for a do;
+    /// for a dump the handle is an optional filter (the kernel's dump policy accepts only
+    /// the handle).
+    PortGetReq, get {
+        /// `DEVLINK_ATTR_PORT_INDEX`.
+        index: key u32 = PortIndex,
     }
 }
 
