@@ -24,6 +24,15 @@ pub struct DriverError {
 }
 
 impl DriverError {
+    /// `-EOPNOTSUPP` with no message: what a driver without the op answers.
+    #[must_use]
+    pub const fn not_supported() -> Self {
+        Self {
+            errno: Errno::EOPNOTSUPP,
+            msg: String::new(),
+        }
+    }
+
     /// An error with an extack message.
     pub fn new(errno: Errno, msg: impl Into<String>) -> Self {
         Self {
@@ -79,7 +88,7 @@ pub trait Driver: Any + Send {
         limit: ReloadLimit,
     ) -> Result<(), DriverError> {
         let _ = (devl, netns_change, action, limit);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `reload_up`: bring the device back; returns the actions performed (bitmask).
@@ -111,7 +120,7 @@ pub trait Driver: Any + Send {
         ty: PortType,
     ) -> Result<(), DriverError> {
         let _ = (devl, index, ty);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// One port function setter (only called for ops [`PortOps`] lists). `function`
@@ -125,19 +134,19 @@ pub trait Driver: Any + Send {
         function: &mut PortFunction,
     ) -> Result<(), DriverError> {
         let _ = (devl, index, change, function);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `port_new`: create (register) a port as asked; returns its index.
     fn port_new(&mut self, devl: &mut Devl<'_>, attrs: &PortNewAttrs) -> Result<u32, DriverError> {
         let _ = (devl, attrs);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `port_del`: remove (unregister) a port the user created.
     fn port_del(&mut self, devl: &mut Devl<'_>, index: u32) -> Result<(), DriverError> {
         let _ = (devl, index);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `port_split` (only called if [`PortOps::split`], after the core's checks):
@@ -149,13 +158,13 @@ pub trait Driver: Any + Send {
         count: u32,
     ) -> Result<(), DriverError> {
         let _ = (devl, index, count);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `port_unsplit`: unregister the split ports and register the original one.
     fn port_unsplit(&mut self, devl: &mut Devl<'_>, index: u32) -> Result<(), DriverError> {
         let _ = (devl, index);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// The rate ops the driver has; none by default.
@@ -172,13 +181,13 @@ pub trait Driver: Any + Send {
         change: &RateChange,
     ) -> Result<(), DriverError> {
         let _ = (devl, key, change);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `rate_node_new`: a user node `name` is being created (not yet listed).
     fn rate_node_new(&mut self, devl: &mut Devl<'_>, name: &str) -> Result<(), DriverError> {
         let _ = (devl, name);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `rate_node_del`: node `name` goes (after its `RATE_DEL`); it goes even if this
@@ -198,14 +207,14 @@ pub trait Driver: Any + Send {
         lc_type: &str,
     ) -> Result<(), DriverError> {
         let _ = (devl, index, lc_type);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// Line card `unprovision`: the card is in `UNPROVISIONING`; the driver clears it
     /// (now or later). On failure the core marks it unprovisioned.
     fn linecard_unprovision(&mut self, devl: &mut Devl<'_>, index: u32) -> Result<(), DriverError> {
         let _ = (devl, index);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// Line card `same_provision`: a provisioned card already is of `lc_type`, so
@@ -243,7 +252,7 @@ pub trait Driver: Any + Send {
         mode: EswitchMode,
     ) -> Result<(), DriverError> {
         let _ = (devl, mode);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `eswitch_inline_mode_set`.
@@ -253,7 +262,7 @@ pub trait Driver: Any + Send {
         mode: EswitchInlineMode,
     ) -> Result<(), DriverError> {
         let _ = (devl, mode);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `eswitch_encap_mode_set`.
@@ -263,7 +272,7 @@ pub trait Driver: Any + Send {
         mode: EswitchEncapMode,
     ) -> Result<(), DriverError> {
         let _ = (devl, mode);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     // == end ports ==
@@ -286,7 +295,7 @@ pub trait Driver: Any + Send {
         region: &str,
     ) -> Result<Vec<u8>, DriverError> {
         let _ = (devl, port, region);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `.read`: `len` bytes of the live region at `offset`, for a direct `REGION_READ`
@@ -299,7 +308,7 @@ pub trait Driver: Any + Send {
         len: u32,
     ) -> Result<Vec<u8>, DriverError> {
         let _ = (port, region, offset, len);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// The reporter's `.recover` (called only for reporters created with it).
@@ -310,14 +319,14 @@ pub trait Driver: Any + Send {
         reporter: &str,
     ) -> Result<(), DriverError> {
         let _ = (devl, port, reporter);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// The reporter's `.dump`: the fmsg items inside the outer object nest (the core adds
     /// the nest, as `devlink_health_do_dump` does).
     fn health_dump(&self, port: Option<u32>, reporter: &str) -> Result<Vec<FmsgItem>, DriverError> {
         let _ = (port, reporter);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// The reporter's `.diagnose`: the fmsg items inside the outer object nest.
@@ -327,7 +336,7 @@ pub trait Driver: Any + Send {
         reporter: &str,
     ) -> Result<Vec<FmsgItem>, DriverError> {
         let _ = (port, reporter);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// The reporter's `.test`: typically reports an error with
@@ -339,7 +348,7 @@ pub trait Driver: Any + Send {
         reporter: &str,
     ) -> Result<(), DriverError> {
         let _ = (devl, port, reporter);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// Which optional trap ops the driver has (`trap_group_set`, `trap_policer_set`).
@@ -367,7 +376,7 @@ pub trait Driver: Any + Send {
         policer: Option<u32>,
     ) -> Result<(), DriverError> {
         let _ = (devl, group, policer);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// The limits of a policer (`struct devlink_trap_policer` min/max rate and burst);
@@ -386,7 +395,7 @@ pub trait Driver: Any + Send {
         burst: u64,
     ) -> Result<(), DriverError> {
         let _ = (devl, id, rate, burst);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     // == end regions ==
@@ -430,7 +439,7 @@ pub trait Driver: Any + Send {
         params: &FlashParams,
     ) -> Result<(), DriverError> {
         let _ = (devl, params);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `selftest_check`: whether selftest `id` (`DEVLINK_ATTR_SELFTEST_ID_*`) is
@@ -449,7 +458,7 @@ pub trait Driver: Any + Send {
     /// `sb_pool_get`: a pool of a shared buffer registered with [`Devl::sb_register`].
     fn sb_pool_get(&self, sb: u32, pool: u16) -> Result<SbPoolInfo, DriverError> {
         let _ = (sb, pool);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `sb_pool_set`.
@@ -462,13 +471,13 @@ pub trait Driver: Any + Send {
         threshold_type: SbThresholdType,
     ) -> Result<(), DriverError> {
         let _ = (devl, sb, pool, size, threshold_type);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `sb_port_pool_get`: the threshold of a port's pool.
     fn sb_port_pool_get(&self, key: SbPortPoolKey) -> Result<u32, DriverError> {
         let _ = key;
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `sb_port_pool_set`.
@@ -479,13 +488,13 @@ pub trait Driver: Any + Send {
         threshold: u32,
     ) -> Result<(), DriverError> {
         let _ = (devl, key, threshold);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `sb_tc_pool_bind_get`: the pool index and threshold a port's TC is bound to.
     fn sb_tc_pool_bind_get(&self, key: SbTcKey) -> Result<(u16, u32), DriverError> {
         let _ = key;
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `sb_tc_pool_bind_set`.
@@ -497,32 +506,32 @@ pub trait Driver: Any + Send {
         threshold: u32,
     ) -> Result<(), DriverError> {
         let _ = (devl, key, pool, threshold);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `sb_occ_snapshot`.
     fn sb_occ_snapshot(&mut self, devl: &mut Devl<'_>, sb: u32) -> Result<(), DriverError> {
         let _ = (devl, sb);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `sb_occ_max_clear`.
     fn sb_occ_max_clear(&mut self, devl: &mut Devl<'_>, sb: u32) -> Result<(), DriverError> {
         let _ = (devl, sb);
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `sb_occ_port_pool_get`: occupancy shown with a port pool; `EOPNOTSUPP` leaves it
     /// out, another error fails the get.
     fn sb_occ_port_pool_get(&self, key: SbPortPoolKey) -> Result<SbOcc, DriverError> {
         let _ = key;
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// `sb_occ_tc_port_bind_get`: occupancy shown with a TC binding, as above.
     fn sb_occ_tc_port_bind_get(&self, key: SbTcKey) -> Result<SbOcc, DriverError> {
         let _ = key;
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 
     /// The occupancy of resource `id`, for resources registered with

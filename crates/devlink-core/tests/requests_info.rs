@@ -219,7 +219,7 @@ impl Driver for InfoFails {
         }
     }
     fn info_get(&self, _: &mut InfoReq) -> Result<(), DriverError> {
-        Err(DriverError::new(Errno::EOPNOTSUPP, ""))
+        Err(DriverError::not_supported())
     }
 }
 

@@ -248,7 +248,7 @@ impl Devl<'_> {
             return Ok(());
         }
         if !r.ops.recover {
-            return Err(DriverError::new(Errno::EOPNOTSUPP, ""));
+            return Err(DriverError::not_supported());
         }
         driver.health_recover(self, port, name)?;
         let now = self.time.monotonic_ms;
