@@ -1,5 +1,7 @@
 //! [`Core`]: every instance, the lifecycle transitions and the notification queue.
 
+use std::sync::Arc;
+
 use std::any::Any;
 use std::collections::BTreeMap;
 
@@ -125,7 +127,7 @@ impl Core {
         let mut sink = self
             .notifier
             .sink(id, &inst.handle, 1 + inst.objects.replay_len());
-        sink.push((None, Cmd::New, DevlinkBody::Dev(inst.fill())));
+        sink.push((None, Cmd::New, DevlinkBody::from(inst.fill())));
         inst.objects.replay_register(&mut sink);
         self.nested_lifecycle_changed(id, Lifecycle::Registered);
         Ok(())
@@ -145,7 +147,7 @@ impl Core {
             .notifier
             .sink(id, &inst.handle, 1 + inst.objects.replay_len());
         inst.objects.replay_unregister(&mut sink);
-        sink.push((None, Cmd::Del, DevlinkBody::Dev(inst.fill())));
+        sink.push((None, Cmd::Del, DevlinkBody::from(inst.fill())));
         inst.lifecycle = Lifecycle::Unregistered;
         self.notifier.bump();
         self.nested_lifecycle_changed(id, Lifecycle::Unregistered);
@@ -232,46 +234,46 @@ impl Core {
     pub fn dump_objects(&self, id: InstanceId) -> Option<Vec<(Cmd, DevlinkBody)>> {
         let inst = self.instances.get(&id).filter(|i| i.is_registered())?;
         let o = &inst.objects;
-        let mut out = vec![(Cmd::New, DevlinkBody::Dev(inst.fill()))];
+        let mut out = vec![(Cmd::New, DevlinkBody::from(inst.fill()))];
         out.extend(
             o.linecards
                 .iter()
-                .map(|l| (Cmd::LinecardNew, DevlinkBody::Linecard(l.clone()))),
+                .map(|l| (Cmd::LinecardNew, DevlinkBody::from(l.clone()))),
         );
         out.extend(
             o.ports
                 .values()
-                .map(|p| (Cmd::PortNew, DevlinkBody::Port(p.clone()))),
+                .map(|p| (Cmd::PortNew, DevlinkBody::Port(Arc::clone(p)))),
         );
         out.extend(
             o.policers
                 .iter()
-                .map(|p| (Cmd::TrapPolicerNew, DevlinkBody::TrapPolicer(p.clone()))),
+                .map(|p| (Cmd::TrapPolicerNew, DevlinkBody::from(p.clone()))),
         );
         out.extend(
             o.groups
                 .iter()
-                .map(|g| (Cmd::TrapGroupNew, DevlinkBody::TrapGroup(g.clone()))),
+                .map(|g| (Cmd::TrapGroupNew, DevlinkBody::from(g.clone()))),
         );
         out.extend(
             o.traps
                 .iter()
-                .map(|t| (Cmd::TrapNew, DevlinkBody::Trap(t.clone()))),
+                .map(|t| (Cmd::TrapNew, DevlinkBody::from(t.clone()))),
         );
         out.extend(
             o.rates
                 .iter()
-                .map(|r| (Cmd::RateNew, DevlinkBody::Rate(r.clone()))),
+                .map(|r| (Cmd::RateNew, DevlinkBody::from(r.clone()))),
         );
         out.extend(
             o.regions
                 .iter()
-                .map(|r| (Cmd::RegionGet, DevlinkBody::Region(r.region.clone()))),
+                .map(|r| (Cmd::RegionGet, DevlinkBody::from(r.region.clone()))),
         );
         out.extend(
             o.params
                 .values()
-                .map(|p| (Cmd::ParamGet, DevlinkBody::Param(p.param.clone()))),
+                .map(|p| (Cmd::ParamGet, DevlinkBody::from(p.param.clone()))),
         );
         Some(out)
     }
@@ -294,12 +296,12 @@ fn reload_with(
     if devl.inst.reload_failed != failed {
         devl.inst.reload_failed = failed;
         devl.changed();
-        devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::Dev(inst.fill())));
+        devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::from(inst.fill())));
     }
     let performed = up?;
     devl.inst.stats.add(limit, performed | (1 << action.repr()));
     devl.changed();
-    devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::Dev(inst.fill())));
+    devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::from(inst.fill())));
     Ok(performed)
 }
 

@@ -13,6 +13,8 @@
 //! (`TRAP_POLICER_SET`), and every packet counter (`STATS`). The view leaves those
 //! attributes out (`View::put`); the watch stream carries them as events.
 
+use std::sync::Arc;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use devlink_wire::devlink::{
@@ -30,7 +32,7 @@ pub struct InstanceView {
     /// The instance's own attributes.
     pub dev: Option<Dev>,
     /// By index.
-    pub ports: BTreeMap<u32, Port>,
+    pub ports: BTreeMap<u32, Arc<Port>>,
     /// By name.
     pub params: BTreeMap<String, Param>,
     /// By id.
@@ -146,6 +148,7 @@ impl View {
     fn put(&mut self, body: DevlinkBody) {
         match body {
             DevlinkBody::Dev(d) => {
+                let d = Arc::unwrap_or_clone(d);
                 let h = d.handle.clone();
                 self.inst(&h).dev = Some(d);
             }
@@ -153,29 +156,34 @@ impl View {
                 self.inst(&p.handle.clone()).ports.insert(p.index, p);
             }
             DevlinkBody::Param(p) => {
+                let p = Arc::unwrap_or_clone(p);
                 self.inst(&p.handle.clone())
                     .params
                     .insert(p.name.clone(), p);
             }
-            DevlinkBody::TrapPolicer(mut p) => {
+            DevlinkBody::TrapPolicer(p) => {
+                let mut p = Arc::unwrap_or_clone(p);
                 p.rate = 0;
                 p.burst = 0;
                 p.stats = p.stats.map(|_| Stats::default());
                 self.inst(&p.handle.clone()).policers.insert(p.id, p);
             }
-            DevlinkBody::TrapGroup(mut g) => {
+            DevlinkBody::TrapGroup(g) => {
+                let mut g = Arc::unwrap_or_clone(g);
                 g.policer_id = None;
                 g.stats = Stats::default();
                 self.inst(&g.handle.clone())
                     .groups
                     .insert(g.name.clone(), g);
             }
-            DevlinkBody::Trap(mut t) => {
+            DevlinkBody::Trap(t) => {
+                let mut t = Arc::unwrap_or_clone(t);
                 t.action = TrapAction::Drop;
                 t.stats = Stats::default();
                 self.inst(&t.handle.clone()).traps.insert(t.name.clone(), t);
             }
             DevlinkBody::Rate(r) => {
+                let r = Arc::unwrap_or_clone(r);
                 self.inst(&r.handle.clone())
                     .rates
                     .insert(rate_key(&r.key), r);
@@ -183,7 +191,7 @@ impl View {
             DevlinkBody::Region(r) => {
                 let snaps = r.snapshots.iter().copied().collect();
                 let regions = &mut self.inst(&r.handle).regions;
-                regions.insert((r.port_index, r.name), (r.size, snaps));
+                regions.insert((r.port_index, r.name.clone()), (r.size, snaps));
             }
             DevlinkBody::RegionEvent(r) => {
                 let key = (r.port_index, r.name.clone());
@@ -198,6 +206,7 @@ impl View {
                 }
             }
             DevlinkBody::Linecard(l) => {
+                let l = Arc::unwrap_or_clone(l);
                 self.inst(&l.handle.clone()).linecards.insert(l.index, l);
             }
             _ => {}

@@ -205,7 +205,7 @@ impl Core {
             RelObj::Dev => {
                 devl.inst.nested = dev_list;
                 devl.changed();
-                devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::Dev(inst.fill())));
+                devl.notify(None, Cmd::New, |inst| Some(DevlinkBody::from(inst.fill())));
             }
             RelObj::Port(index) => devl.port_fn_devlink_show(index, shown),
             RelObj::Linecard(index) => devl.linecard_nested_show(index, shown),

@@ -14,14 +14,14 @@ fn h() -> Handle {
 }
 
 fn dev() -> DevlinkBody {
-    DevlinkBody::Dev(Dev {
+    DevlinkBody::from(Dev {
         handle: h(),
         ..Dev::default()
     })
 }
 
 fn port(index: u32) -> DevlinkBody {
-    DevlinkBody::Port(Port {
+    DevlinkBody::Port(std::sync::Arc::new(Port {
         handle: h(),
         index,
         port_type: PortType::Notset,
@@ -43,11 +43,11 @@ fn port(index: u32) -> DevlinkBody {
         function: None,
         linecard_index: None,
         unknown: Vec::new(),
-    })
+    }))
 }
 
 fn policer(id: u32) -> DevlinkBody {
-    DevlinkBody::TrapPolicer(TrapPolicer {
+    DevlinkBody::from(TrapPolicer {
         handle: h(),
         id,
         rate: 1,
@@ -58,7 +58,7 @@ fn policer(id: u32) -> DevlinkBody {
 }
 
 fn group(name: &str, policer_id: Option<u32>) -> DevlinkBody {
-    DevlinkBody::TrapGroup(TrapGroup {
+    DevlinkBody::from(TrapGroup {
         handle: h(),
         name: name.into(),
         generic: true,
@@ -69,7 +69,7 @@ fn group(name: &str, policer_id: Option<u32>) -> DevlinkBody {
 }
 
 fn trap(name: &str, group: &str) -> DevlinkBody {
-    DevlinkBody::Trap(Trap {
+    DevlinkBody::from(Trap {
         handle: h(),
         group: group.into(),
         name: name.into(),
@@ -83,7 +83,7 @@ fn trap(name: &str, group: &str) -> DevlinkBody {
 }
 
 fn leaf(port: u32) -> DevlinkBody {
-    DevlinkBody::Rate(Rate {
+    DevlinkBody::from(Rate {
         handle: h(),
         key: RateKey::Leaf(port),
         tx_share: 0,
@@ -97,7 +97,7 @@ fn leaf(port: u32) -> DevlinkBody {
 }
 
 fn region(kind: RegionEventKind) -> DevlinkBody {
-    DevlinkBody::RegionEvent(RegionEvent {
+    DevlinkBody::from(RegionEvent {
         handle: h(),
         port_index: None,
         name: "dummy".into(),
@@ -219,7 +219,7 @@ fn registration_burst_out_of_order() {
     // Params replayed before ports within the registration burst (same revision).
     let v = check(&[
         (Some(5), Cmd::New, dev()),
-        (Some(5), Cmd::ParamNew, DevlinkBody::Param(param())),
+        (Some(5), Cmd::ParamNew, DevlinkBody::from(param())),
         (Some(5), Cmd::PortNew, port(0)),
     ]);
     assert!(
@@ -236,7 +236,7 @@ fn registration_burst_out_of_order() {
     // The same events as live changes (later revisions) are fine.
     let ok = check(&[
         (Some(5), Cmd::New, dev()),
-        (Some(6), Cmd::ParamNew, DevlinkBody::Param(param())),
+        (Some(6), Cmd::ParamNew, DevlinkBody::from(param())),
         (Some(7), Cmd::PortNew, port(0)),
     ]);
     assert_eq!(ok, None);
@@ -247,9 +247,9 @@ fn unregistration_burst_out_of_order() {
     let v = check(&[
         (Some(1), Cmd::New, dev()),
         (Some(2), Cmd::PortNew, port(0)),
-        (Some(3), Cmd::ParamNew, DevlinkBody::Param(param())),
+        (Some(3), Cmd::ParamNew, DevlinkBody::from(param())),
         (Some(4), Cmd::PortDel, port(0)),
-        (Some(4), Cmd::ParamDel, DevlinkBody::Param(param())),
+        (Some(4), Cmd::ParamDel, DevlinkBody::from(param())),
         (Some(4), Cmd::Del, dev()),
     ]);
     assert!(
@@ -259,8 +259,8 @@ fn unregistration_burst_out_of_order() {
     let ok = check(&[
         (Some(1), Cmd::New, dev()),
         (Some(2), Cmd::PortNew, port(0)),
-        (Some(3), Cmd::ParamNew, DevlinkBody::Param(param())),
-        (Some(4), Cmd::ParamDel, DevlinkBody::Param(param())),
+        (Some(3), Cmd::ParamNew, DevlinkBody::from(param())),
+        (Some(4), Cmd::ParamDel, DevlinkBody::from(param())),
         (Some(4), Cmd::PortDel, port(0)),
         (Some(4), Cmd::Del, dev()),
     ]);

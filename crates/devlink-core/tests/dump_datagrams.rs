@@ -34,7 +34,7 @@ fn a_large_port_dump_fits_4k_reads() {
     let Response::Dump(mut cursor) = core
         .handle_request(Request {
             cmd: Cmd::PortGet,
-            body: devlink_wire::message::DevlinkBody::PortGetReq(PortGetReq {
+            body: devlink_wire::message::DevlinkBody::from(PortGetReq {
                 handle: None,
                 index: None,
                 unknown: vec![],

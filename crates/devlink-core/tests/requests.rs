@@ -115,7 +115,7 @@ fn get_do_and_errors() {
     device(&mut core, 1, 0, Box::new(NoopDriver));
     let r = core.handle_request(req(
         Cmd::Get,
-        DevlinkBody::DevReq(DevReq {
+        DevlinkBody::from(DevReq {
             handle: Some(h(1)),
             unknown: vec![],
         }),
@@ -129,7 +129,7 @@ fn get_do_and_errors() {
         &mut core,
         req(
             Cmd::Get,
-            DevlinkBody::DevReq(DevReq {
+            DevlinkBody::from(DevReq {
                 handle: Some(h(9)),
                 unknown: vec![],
             }),
@@ -140,7 +140,7 @@ fn get_do_and_errors() {
         &mut core,
         req(
             Cmd::Get,
-            DevlinkBody::DevReq(DevReq {
+            DevlinkBody::from(DevReq {
                 handle: None,
                 unknown: vec![],
             }),
@@ -157,7 +157,7 @@ fn get_dump_lists_registered_instances_in_index_order() {
     device(&mut core, 1, 0, Box::new(NoopDriver));
     let mut r = req(
         Cmd::Get,
-        DevlinkBody::DevReq(DevReq {
+        DevlinkBody::from(DevReq {
             handle: None,
             unknown: vec![],
         }),
@@ -182,7 +182,7 @@ fn port_dump_resumes_by_key_across_changes() {
     let id = device(&mut core, 1, 10, Box::new(NoopDriver));
     let mut r = req(
         Cmd::PortGet,
-        DevlinkBody::PortGetReq(PortGetReq {
+        DevlinkBody::from(PortGetReq {
             handle: None,
             index: None,
             unknown: vec![],
@@ -224,7 +224,7 @@ fn filtered_dump_and_unknown_handle() {
     device(&mut core, 2, 3, Box::new(NoopDriver));
     let mut r = req(
         Cmd::PortGet,
-        DevlinkBody::PortGetReq(PortGetReq {
+        DevlinkBody::from(PortGetReq {
             handle: Some(h(2)),
             index: None,
             unknown: vec![],
@@ -235,7 +235,7 @@ fn filtered_dump_and_unknown_handle() {
     let Response::Dump(c) = &resp else { panic!() };
     assert!(c.filtered());
     assert_eq!(dump_all(&core, resp, 2).len(), 3);
-    r.body = DevlinkBody::PortGetReq(PortGetReq {
+    r.body = DevlinkBody::from(PortGetReq {
         handle: Some(h(7)),
         index: None,
         unknown: vec![],
@@ -250,7 +250,7 @@ fn port_get_do() {
     let get = |index| {
         req(
             Cmd::PortGet,
-            DevlinkBody::PortGetReq(PortGetReq {
+            DevlinkBody::from(PortGetReq {
                 handle: Some(h(1)),
                 index,
                 unknown: vec![],
@@ -277,7 +277,7 @@ fn op_table_checks_come_first() {
     device(&mut core, 1, 1, Box::new(NoopDriver));
     let mut set = req(
         Cmd::ParamSet,
-        DevlinkBody::ParamSetReq(param_set(
+        DevlinkBody::from(param_set(
             "max_macs",
             ParamCmode::Driverinit,
             Some(ParamValue::U32(4)),
@@ -285,7 +285,7 @@ fn op_table_checks_come_first() {
     );
     set.admin = false;
     assert_eq!(rejected(&mut core, set), Rejection::errno(Errno::EPERM));
-    let mut get = req(Cmd::Reload, DevlinkBody::ReloadReq(reload(None, None)));
+    let mut get = req(Cmd::Reload, DevlinkBody::from(reload(None, None)));
     get.dump = true;
     assert_eq!(
         rejected(&mut core, get),
@@ -313,7 +313,7 @@ fn param_get_and_set() {
     let get = |name: Option<&str>| {
         req(
             Cmd::ParamGet,
-            DevlinkBody::ParamGetReq(ParamGetReq {
+            DevlinkBody::from(ParamGetReq {
                 handle: Some(h(1)),
                 port_index: None,
                 name: name.map(Into::into),
@@ -329,7 +329,7 @@ fn param_get_and_set() {
         rejected(&mut core, get(Some("nope"))),
         Rejection::errno(Errno::EINVAL)
     );
-    let set = |p: ParamSetReq| req(Cmd::ParamSet, DevlinkBody::ParamSetReq(p));
+    let set = |p: ParamSetReq| req(Cmd::ParamSet, DevlinkBody::from(p));
     // Runtime is not a cmode of max_macs; a string is not its type.
     let e = rejected(
         &mut core,
@@ -366,7 +366,7 @@ fn param_get_and_set() {
         core.devl(id).unwrap().param_driverinit_value("max_macs"),
         Some(ParamValue::U32(32))
     );
-    core.handle_request(req(Cmd::Reload, DevlinkBody::ReloadReq(reload(None, None))))
+    core.handle_request(req(Cmd::Reload, DevlinkBody::from(reload(None, None))))
         .unwrap();
     assert_eq!(
         core.devl(id).unwrap().param_driverinit_value("max_macs"),
@@ -404,7 +404,7 @@ fn reload(action: Option<ReloadAction>, limits: Option<u32>) -> ReloadReq {
 fn reload_checks_in_kernel_order() {
     let mut core = Core::new();
     device(&mut core, 1, 0, Box::new(Reloadable));
-    let r = |a, l| req(Cmd::Reload, DevlinkBody::ReloadReq(reload(a, l)));
+    let r = |a, l| req(Cmd::Reload, DevlinkBody::from(reload(a, l)));
     let e = rejected(&mut core, r(None, Some(0)));
     assert_eq!(e, Rejection::msg(Errno::EINVAL, "Invalid limit selected"));
     let e = rejected(&mut core, r(None, Some(0b11)));
@@ -456,7 +456,7 @@ fn notify_filter_set_and_matching() {
     let set = |bus: Option<&str>, dev: Option<&str>, port| {
         let mut r = req(
             Cmd::NotifyFilterSet,
-            DevlinkBody::NotifyFilterReq(NotifyFilterReq {
+            DevlinkBody::from(NotifyFilterReq {
                 bus_name: bus.map(Into::into),
                 dev_name: dev.map(Into::into),
                 port_index: port,
@@ -516,7 +516,7 @@ fn port_params_are_not_supported() {
     device(&mut core, 1, 1, Box::new(NoopDriver));
     let get = req(
         Cmd::PortParamGet,
-        DevlinkBody::ParamGetReq(ParamGetReq {
+        DevlinkBody::from(ParamGetReq {
             handle: Some(h(1)),
             port_index: Some(0),
             name: Some("x".into()),

@@ -14,7 +14,7 @@ use devlink_core::{
     Reply, ReporterOps, Request, Response, Time,
 };
 use devlink_wire::devlink::{
-    Fmsg, FmsgItem, FmsgValue, Handle, HealthReporter, HealthReq, HealthSetReq, HealthState,
+    FmsgItem, FmsgValue, Handle, HealthReporter, HealthReq, HealthSetReq, HealthState,
 };
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::nl::Emitter;
@@ -106,7 +106,7 @@ fn device(core: &mut Core, driver: Health) -> InstanceId {
 fn req(cmd: Cmd, port: Option<u32>, name: Option<&str>) -> Request {
     Request {
         cmd,
-        body: DevlinkBody::HealthReq(HealthReq {
+        body: DevlinkBody::from(HealthReq {
             handle: Some(h()),
             port_index: port,
             name: name.map(Into::into),
@@ -138,7 +138,7 @@ fn reporter(core: &mut Core, port: Option<u32>, name: &str) -> HealthReporter {
     let DevlinkBody::HealthReporter(rep) = &r[0].body else {
         panic!()
     };
-    rep.clone()
+    (**rep).clone()
 }
 
 fn names(replies: &[Reply]) -> Vec<String> {
@@ -206,7 +206,7 @@ fn get_do_and_dumps() {
         panic!()
     };
     assert_eq!(names(&pull(&core, &mut c, 1)), ["full", "empty", "p"]);
-    dump.body = DevlinkBody::HealthReq(HealthReq {
+    dump.body = DevlinkBody::from(HealthReq {
         port_index: Some(0),
         ..HealthReq::default()
     });
@@ -231,7 +231,7 @@ fn set(name: &str, f: impl FnOnce(&mut HealthSetReq)) -> Request {
     f(&mut s);
     Request {
         cmd: Cmd::HealthReporterSet,
-        body: DevlinkBody::HealthSetReq(s),
+        body: DevlinkBody::from(s),
         dump: false,
         admin: true,
     }
@@ -394,9 +394,10 @@ fn items_of(replies: &[Reply], cmd: Cmd) -> Vec<FmsgItem> {
     let mut all = Vec::new();
     for r in replies {
         assert_eq!(r.cmd, cmd);
-        let DevlinkBody::Fmsg(Fmsg { items, .. }) = &r.body else {
+        let DevlinkBody::Fmsg(fmsg) = &r.body else {
             panic!()
         };
+        let items = &fmsg.items;
         assert!(wire_len(items) <= 3752);
         let mut items = items.clone();
         if matches!(items.last(), Some(FmsgItem::TypeOnly(10))) {
@@ -496,7 +497,7 @@ fn dump_get_takes_a_dump_sends_it_and_notices_a_new_one() {
     );
 
     let mut other = dump.clone();
-    other.body = DevlinkBody::HealthReq(HealthReq {
+    other.body = DevlinkBody::from(HealthReq {
         handle: Some(h()),
         port_index: None,
         name: Some("empty".into()),
@@ -507,7 +508,7 @@ fn dump_get_takes_a_dump_sends_it_and_notices_a_new_one() {
         Rejection::errno(Errno::EOPNOTSUPP)
     );
     let mut gone = dump;
-    gone.body = DevlinkBody::HealthReq(HealthReq {
+    gone.body = DevlinkBody::from(HealthReq {
         handle: Some(Handle::new("netdevsim", "netdevsim9")),
         port_index: None,
         name: Some("full".into()),

@@ -8,6 +8,8 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+use std::sync::Arc;
+
 use devlink_core::{
     Core, Devl, Driver, DriverError, DumpStep, Errno, FlashParams, InfoCaps, InfoReq, InstanceId,
     NoopDriver, Rejection, Reply, Request, Response, SELFTEST_ID_FLASH, VersionType,
@@ -105,7 +107,7 @@ fn req(cmd: Cmd, body: DevlinkBody) -> Request {
 fn dev_req(cmd: Cmd, n: Option<u32>, dump: bool) -> Request {
     Request {
         cmd,
-        body: DevlinkBody::DevReq(DevReq {
+        body: DevlinkBody::from(DevReq {
             handle: n.map(h),
             unknown: vec![],
         }),
@@ -150,7 +152,7 @@ fn dump_all(core: &Core, r: Response) -> Vec<Reply> {
 fn flash(n: u32, file: &str, component: Option<&str>, mask: Option<u32>) -> Request {
     req(
         Cmd::FlashUpdate,
-        DevlinkBody::FlashUpdateReq(FlashUpdateReq {
+        DevlinkBody::from(FlashUpdateReq {
             handle: h(n),
             file_name: file.into(),
             component: component.map(Into::into),
@@ -235,7 +237,7 @@ fn info_dump_skips_instances_whose_info_get_is_eopnotsupp() {
     let names: Vec<Handle> = dump_all(&core, resp)
         .into_iter()
         .map(|r| match r.body {
-            DevlinkBody::Info(i) => i.handle,
+            DevlinkBody::Info(i) => i.handle.clone(),
             other => panic!("{other:?}"),
         })
         .collect();
@@ -248,7 +250,7 @@ fn info_dump_skips_instances_whose_info_get_is_eopnotsupp() {
 }
 
 fn status(n: u32, msg: &str, component: Option<&str>, p: (u64, u64, u64)) -> DevlinkBody {
-    DevlinkBody::FlashStatus(FlashStatus {
+    DevlinkBody::from(FlashStatus {
         handle: h(n),
         msg: Some(msg.into()),
         component: component.map(Into::into),
@@ -269,7 +271,7 @@ fn flash_update_brackets_the_driver_status_messages() {
         .handle_request(flash(1, "fw.bin", Some("fw.mgmt"), Some(1)))
         .unwrap();
     assert_eq!(r, Response::Do(vec![]));
-    let bare = DevlinkBody::FlashStatus(FlashStatus::bare(h(1)));
+    let bare = DevlinkBody::from(FlashStatus::bare(h(1)));
     assert_eq!(
         drain(&mut core),
         [
@@ -389,7 +391,7 @@ fn selftests_get_do_and_dump() {
     let mut core = Core::new();
     device(&mut core, 1, Box::new(Fw::full()));
     device(&mut core, 2, Box::new(NoopDriver));
-    let expected = DevlinkBody::SelftestsGet(SelftestsGet {
+    let expected = DevlinkBody::from(SelftestsGet {
         handle: h(1),
         tests: SelftestIds {
             flash: true,
@@ -421,7 +423,7 @@ fn selftests_get_do_and_dump() {
 fn run(n: u32, flash: bool) -> Request {
     req(
         Cmd::SelftestsRun,
-        DevlinkBody::SelftestsGet(SelftestsGet {
+        DevlinkBody::from(SelftestsGet {
             handle: h(n),
             tests: SelftestIds {
                 flash,
@@ -451,7 +453,7 @@ fn selftests_run_results_and_rejections() {
     let result = |n: u32, status| {
         Response::Do(vec![Reply {
             cmd: Cmd::SelftestsRun,
-            body: DevlinkBody::SelftestsRun(devlink_wire::devlink::SelftestsRun {
+            body: DevlinkBody::from(devlink_wire::devlink::SelftestsRun {
                 handle: h(n),
                 results: vec![SelftestResult {
                     id: SELFTEST_ID_FLASH,
@@ -485,10 +487,13 @@ fn selftests_run_results_and_rejections() {
     );
     let mut unknown_id = run(1, true);
     if let DevlinkBody::SelftestsGet(b) = &mut unknown_id.body {
-        b.tests.unknown.push(devlink_wire::devlink::UnknownAttr {
-            raw_type: 2,
-            payload: vec![],
-        });
+        Arc::make_mut(b)
+            .tests
+            .unknown
+            .push(devlink_wire::devlink::UnknownAttr {
+                raw_type: 2,
+                payload: vec![],
+            });
     }
     assert_eq!(
         rejected(&mut core, unknown_id),

@@ -100,7 +100,7 @@ fn rejected(core: &mut Core, r: Request) -> Rejection {
 fn notes(core: &mut Core) -> Vec<(LinecardState, Option<String>)> {
     std::iter::from_fn(|| core.poll_notification())
         .map(|n| match n.body {
-            DevlinkBody::Linecard(l) if n.cmd == Cmd::LinecardNew => (l.state, l.lc_type),
+            DevlinkBody::Linecard(l) if n.cmd == Cmd::LinecardNew => (l.state, l.lc_type.clone()),
             other => panic!("{other:?}"),
         })
         .collect()
@@ -109,7 +109,7 @@ fn notes(core: &mut Core) -> Vec<(LinecardState, Option<String>)> {
 fn set(index: u32, lc_type: Option<&str>) -> Request {
     req(
         Cmd::LinecardSet,
-        DevlinkBody::LinecardSetReq(LinecardSetReq {
+        DevlinkBody::from(LinecardSetReq {
             handle: h(),
             index,
             lc_type: lc_type.map(Into::into),
@@ -121,7 +121,7 @@ fn set(index: u32, lc_type: Option<&str>) -> Request {
 fn get(index: Option<u32>, dump: bool) -> Request {
     let mut r = req(
         Cmd::LinecardGet,
-        DevlinkBody::LinecardGetReq(LinecardGetReq {
+        DevlinkBody::from(LinecardGetReq {
             handle: Some(h()),
             index,
             unknown: vec![],
@@ -137,7 +137,7 @@ fn card(core: &mut Core, index: u32) -> Linecard {
     };
     assert_eq!(r[0].cmd, Cmd::LinecardNew);
     match &r[0].body {
-        DevlinkBody::Linecard(l) => l.clone(),
+        DevlinkBody::Linecard(l) => (**l).clone(),
         other => panic!("{other:?}"),
     }
 }
@@ -344,7 +344,7 @@ impl Driver for Esw {
 fn esw_get() -> Request {
     req(
         Cmd::EswitchGet,
-        DevlinkBody::DevReq(DevReq {
+        DevlinkBody::from(DevReq {
             handle: Some(h()),
             unknown: vec![],
         }),
@@ -358,7 +358,7 @@ fn esw_set(
 ) -> Request {
     req(
         Cmd::EswitchSet,
-        DevlinkBody::Eswitch(Eswitch {
+        DevlinkBody::from(Eswitch {
             handle: h(),
             mode,
             inline_mode,
@@ -374,7 +374,7 @@ fn eswitch(core: &mut Core) -> Eswitch {
     };
     assert_eq!(r[0].cmd, Cmd::EswitchGet);
     match &r[0].body {
-        DevlinkBody::Eswitch(e) => e.clone(),
+        DevlinkBody::Eswitch(e) => (**e).clone(),
         other => panic!("{other:?}"),
     }
 }

@@ -193,7 +193,7 @@ fn calls(core: &mut Core, id: InstanceId) -> Vec<String> {
 fn set(index: u32, port_type: Option<PortType>, function: Option<PortFunction>) -> Request {
     req(
         Cmd::PortSet,
-        DevlinkBody::PortSetReq(PortSetReq {
+        DevlinkBody::from(PortSetReq {
             handle: h(),
             index,
             port_type,
@@ -435,7 +435,7 @@ fn port_function_partial_failure_keeps_and_notifies_what_was_applied() {
 fn new_req(index: Option<u32>, flavour: PortFlavour, sf: Option<u32>) -> Request {
     req(
         Cmd::PortNew,
-        DevlinkBody::PortNewReq(PortNewReq {
+        DevlinkBody::from(PortNewReq {
             handle: h(),
             index,
             flavour,
@@ -478,7 +478,7 @@ fn port_new_and_del() {
     let del = |index| {
         req(
             Cmd::PortDel,
-            DevlinkBody::PortKeyReq(PortKeyReq {
+            DevlinkBody::from(PortKeyReq {
                 handle: h(),
                 index,
                 unknown: vec![],
@@ -505,7 +505,7 @@ fn port_new_and_del() {
 fn split(index: u32, count: u32) -> Request {
     req(
         Cmd::PortSplit,
-        DevlinkBody::PortSplitReq(PortSplitReq {
+        DevlinkBody::from(PortSplitReq {
             handle: h(),
             index,
             count,
@@ -559,7 +559,7 @@ fn port_split_checks_and_split() {
     let unsplit = |index| {
         req(
             Cmd::PortUnsplit,
-            DevlinkBody::PortKeyReq(PortKeyReq {
+            DevlinkBody::from(PortKeyReq {
                 handle: h(),
                 index,
                 unknown: vec![],

@@ -8,6 +8,8 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+use std::sync::Arc;
+
 use devlink_core::{
     Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, NoopDriver, PortAttrs,
     RateChange, RateOps, Rejection, Reply, Request, Response,
@@ -115,7 +117,7 @@ fn rejected(core: &mut Core, r: Request) -> Rejection {
 fn notes(core: &mut Core) -> Vec<(Cmd, Rate)> {
     std::iter::from_fn(|| core.poll_notification())
         .map(|n| match n.body {
-            DevlinkBody::Rate(r) => (n.cmd, r),
+            DevlinkBody::Rate(r) => (n.cmd, Arc::unwrap_or_clone(r)),
             other => panic!("{other:?}"),
         })
         .collect()
@@ -137,7 +139,7 @@ fn node(n: &str) -> RateKey {
 fn get(key: Option<RateKey>) -> Request {
     req(
         Cmd::RateGet,
-        DevlinkBody::RateGetReq(RateGetReq {
+        DevlinkBody::from(RateGetReq {
             handle: Some(h()),
             key,
             unknown: vec![],
@@ -160,17 +162,17 @@ fn rate_req(key: RateKey) -> RateReq {
 }
 
 fn set(r: RateReq) -> Request {
-    req(Cmd::RateSet, DevlinkBody::RateReq(r))
+    req(Cmd::RateSet, DevlinkBody::from(r))
 }
 
 fn new(r: RateReq) -> Request {
-    req(Cmd::RateNew, DevlinkBody::RateReq(r))
+    req(Cmd::RateNew, DevlinkBody::from(r))
 }
 
 fn del(name: &str) -> Request {
     req(
         Cmd::RateDel,
-        DevlinkBody::RateDelReq(RateDelReq {
+        DevlinkBody::from(RateDelReq {
             handle: h(),
             node: name.into(),
             unknown: vec![],
@@ -220,7 +222,7 @@ fn rate_dump_lists_nodes_newest_first_then_leaves_and_resumes_by_position() {
     let DevlinkBody::RateGetReq(b) = &mut r.body else {
         panic!()
     };
-    b.handle = None;
+    Arc::make_mut(b).handle = None;
     let Response::Dump(mut cursor) = core.handle_request(r).unwrap() else {
         panic!()
     };

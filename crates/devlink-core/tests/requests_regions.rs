@@ -105,7 +105,7 @@ fn rejected(core: &mut Core, r: Request) -> Rejection {
 fn get(port: Option<u32>, name: Option<&str>) -> Request {
     req(
         Cmd::RegionGet,
-        DevlinkBody::RegionGetReq(RegionGetReq {
+        DevlinkBody::from(RegionGetReq {
             handle: Some(h()),
             port_index: port,
             name: name.map(Into::into),
@@ -117,7 +117,7 @@ fn get(port: Option<u32>, name: Option<&str>) -> Request {
 fn new(port: Option<u32>, name: &str, id: Option<u32>) -> Request {
     req(
         Cmd::RegionNew,
-        DevlinkBody::RegionNewReq(RegionNewReq {
+        DevlinkBody::from(RegionNewReq {
             handle: h(),
             port_index: port,
             name: name.into(),
@@ -130,7 +130,7 @@ fn new(port: Option<u32>, name: &str, id: Option<u32>) -> Request {
 fn del(port: Option<u32>, name: &str, id: u32) -> Request {
     req(
         Cmd::RegionDel,
-        DevlinkBody::RegionDelReq(RegionDelReq {
+        DevlinkBody::from(RegionDelReq {
             handle: h(),
             port_index: port,
             name: name.into(),
@@ -197,7 +197,7 @@ fn take(names: &mut Vec<String>, n: usize) -> impl FnMut(Reply) -> bool + '_ {
         let DevlinkBody::Region(r) = reply.body else {
             panic!()
         };
-        names.push(r.name);
+        names.push(r.name.clone());
         true
     }
 }
@@ -287,7 +287,7 @@ fn read(name: &str, snapshot: Option<u32>, direct: bool, window: Option<(u64, u6
         dump: true,
         ..req(
             Cmd::RegionRead,
-            DevlinkBody::RegionReadReq(RegionReadReq {
+            DevlinkBody::from(RegionReadReq {
                 handle: h(),
                 port_index: None,
                 name: name.into(),
@@ -316,9 +316,9 @@ fn read_all(core: &Core, cursor: &mut DumpCursor) -> (Vec<(u64, usize)>, Vec<u8>
                 panic!()
             };
             messages += 1;
-            for c in r.chunks {
+            for c in &r.chunks {
                 chunks.push((c.addr, c.data.len()));
-                data.extend(c.data);
+                data.extend(&c.data);
             }
             true
         });

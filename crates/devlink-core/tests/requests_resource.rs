@@ -115,7 +115,7 @@ fn req(cmd: Cmd, body: DevlinkBody) -> Request {
 fn dev_req(cmd: Cmd, n: u32) -> Request {
     req(
         cmd,
-        DevlinkBody::DevReq(DevReq {
+        DevlinkBody::from(DevReq {
             handle: Some(h(n)),
             unknown: vec![],
         }),
@@ -150,7 +150,7 @@ fn tree(core: &mut Core, n: u32) -> Vec<Resource> {
 fn set(n: u32, id: u64, size: u64) -> Request {
     req(
         Cmd::ResourceSet,
-        DevlinkBody::ResourceSetReq(ResourceSetReq {
+        DevlinkBody::from(ResourceSetReq {
             handle: h(n),
             id,
             size,
@@ -162,7 +162,7 @@ fn set(n: u32, id: u64, size: u64) -> Request {
 fn reload(n: u32) -> Request {
     req(
         Cmd::Reload,
-        DevlinkBody::ReloadReq(ReloadReq {
+        DevlinkBody::from(ReloadReq {
             handle: h(n),
             action: None,
             limits: None,
@@ -258,7 +258,7 @@ fn table(name: &str, extern_counters: bool) -> DpipeTableDef {
 fn counters(n: u32, name: &str, on: u8) -> Request {
     req(
         Cmd::DpipeTableCountersSet,
-        DevlinkBody::DpipeCountersSetReq(DpipeCountersSetReq {
+        DevlinkBody::from(DpipeCountersSetReq {
             handle: h(n),
             table_name: name.into(),
             counters_enabled: on,
@@ -270,7 +270,7 @@ fn counters(n: u32, name: &str, on: u8) -> Request {
 fn entries(n: u32, name: &str) -> Request {
     req(
         Cmd::DpipeEntriesGet,
-        DevlinkBody::DpipeEntriesGetReq(DpipeEntriesGetReq {
+        DevlinkBody::from(DpipeEntriesGetReq {
             handle: h(n),
             table_name: name.into(),
             unknown: vec![],
@@ -282,7 +282,7 @@ fn tables(core: &mut Core, n: u32, name: Option<&str>) -> Vec<(String, u64, bool
     let r = core
         .handle_request(req(
             Cmd::DpipeTableGet,
-            DevlinkBody::DpipeTableGetReq(DpipeTableGetReq {
+            DevlinkBody::from(DpipeTableGetReq {
                 handle: h(n),
                 table_name: name.map(Into::into),
                 unknown: vec![],

@@ -174,7 +174,7 @@ fn sb_get_do_dump_and_errors() {
     let get = |sb| {
         req(
             Cmd::SbGet,
-            DevlinkBody::SbGetReq(SbGetReq {
+            DevlinkBody::from(SbGetReq {
                 handle: Some(h(1)),
                 sb_index: sb,
                 unknown: vec![],
@@ -201,7 +201,7 @@ fn sb_get_do_dump_and_errors() {
     let all = dump(
         &mut core,
         Cmd::SbGet,
-        DevlinkBody::SbGetReq(SbGetReq {
+        DevlinkBody::from(SbGetReq {
             handle: None,
             sb_index: None,
             unknown: vec![],
@@ -218,7 +218,7 @@ fn sb_pool_get_and_set() {
     let get = |n, sb, pool| {
         req(
             Cmd::SbPoolGet,
-            DevlinkBody::SbPoolGetReq(SbPoolGetReq {
+            DevlinkBody::from(SbPoolGetReq {
                 handle: Some(h(n)),
                 sb_index: sb,
                 pool_index: pool,
@@ -261,7 +261,7 @@ fn sb_pool_get_and_set() {
     let all = dump(
         &mut core,
         Cmd::SbPoolGet,
-        DevlinkBody::SbPoolGetReq(SbPoolGetReq {
+        DevlinkBody::from(SbPoolGetReq {
             handle: None,
             sb_index: None,
             pool_index: None,
@@ -292,7 +292,7 @@ fn sb_pool_get_and_set() {
     let set = |n, pool, size| {
         req(
             Cmd::SbPoolSet,
-            DevlinkBody::SbPoolSetReq(SbPoolSetReq {
+            DevlinkBody::from(SbPoolSetReq {
                 handle: h(n),
                 sb_index: 1,
                 pool_index: pool,
@@ -328,7 +328,7 @@ fn sb_port_pool_get_set_and_dump() {
     let get = |port, sb, pool| {
         req(
             Cmd::SbPortPoolGet,
-            DevlinkBody::SbPortPoolGetReq(SbPortPoolGetReq {
+            DevlinkBody::from(SbPortPoolGetReq {
                 handle: Some(h(1)),
                 port_index: port,
                 sb_index: sb,
@@ -367,7 +367,7 @@ fn sb_port_pool_get_set_and_dump() {
     let all = dump(
         &mut core,
         Cmd::SbPortPoolGet,
-        DevlinkBody::SbPortPoolGetReq(SbPortPoolGetReq {
+        DevlinkBody::from(SbPortPoolGetReq {
             handle: Some(h(1)),
             port_index: None,
             sb_index: None,
@@ -383,7 +383,7 @@ fn sb_port_pool_get_set_and_dump() {
     let set = |pool| {
         req(
             Cmd::SbPortPoolSet,
-            DevlinkBody::SbPortPoolSetReq(SbPortPoolSetReq {
+            DevlinkBody::from(SbPortPoolSetReq {
                 handle: h(1),
                 port_index: 1,
                 sb_index: 0,
@@ -406,7 +406,7 @@ fn sb_tc_pool_bind_get_set_and_dump() {
     let get = |ty, tc| {
         req(
             Cmd::SbTcPoolBindGet,
-            DevlinkBody::SbTcPoolBindGetReq(SbTcPoolBindGetReq {
+            DevlinkBody::from(SbTcPoolBindGetReq {
                 handle: Some(h(1)),
                 port_index: Some(1),
                 sb_index: Some(0),
@@ -442,7 +442,7 @@ fn sb_tc_pool_bind_get_set_and_dump() {
     let all = dump(
         &mut core,
         Cmd::SbTcPoolBindGet,
-        DevlinkBody::SbTcPoolBindGetReq(SbTcPoolBindGetReq {
+        DevlinkBody::from(SbTcPoolBindGetReq {
             handle: None,
             port_index: None,
             sb_index: None,
@@ -470,7 +470,7 @@ fn sb_tc_pool_bind_get_set_and_dump() {
     let set = |tc, pool| {
         req(
             Cmd::SbTcPoolBindSet,
-            DevlinkBody::SbTcPoolBindSetReq(SbTcPoolBindSetReq {
+            DevlinkBody::from(SbTcPoolBindSetReq {
                 handle: h(1),
                 port_index: 2,
                 sb_index: 0,
@@ -503,7 +503,7 @@ fn sb_occ_snapshot_and_max_clear() {
     let occ = |cmd, sb| {
         req(
             cmd,
-            DevlinkBody::SbOccReq(SbOccReq {
+            DevlinkBody::from(SbOccReq {
                 handle: h(1),
                 sb_index: sb,
                 unknown: vec![],

@@ -185,7 +185,7 @@ fn dump_all(core: &Core, r: Response, per_call: usize) -> Vec<Reply> {
 fn get_trap(core: &mut Core, n: u32, name: Option<&str>) -> Result<Response, Rejection> {
     core.handle_request(req(
         Cmd::TrapGet,
-        DevlinkBody::TrapGetReq(TrapGetReq {
+        DevlinkBody::from(TrapGetReq {
             handle: Some(h(n)),
             name: name.map(Into::into),
             unknown: vec![],
@@ -201,7 +201,7 @@ fn trap_of(core: &mut Core, name: &str) -> Trap {
     let DevlinkBody::Trap(t) = &r[0].body else {
         panic!()
     };
-    t.clone()
+    (**t).clone()
 }
 
 #[test]
@@ -227,7 +227,7 @@ fn gets_answer_new_and_refuse_unknown_names() {
     let group = |n, name: &str| {
         req(
             Cmd::TrapGroupGet,
-            DevlinkBody::TrapGroupGetReq(TrapGroupGetReq {
+            DevlinkBody::from(TrapGroupGetReq {
                 handle: Some(h(n)),
                 name: Some(name.into()),
                 unknown: vec![],
@@ -252,7 +252,7 @@ fn gets_answer_new_and_refuse_unknown_names() {
     let policer = |n, id| {
         req(
             Cmd::TrapPolicerGet,
-            DevlinkBody::TrapPolicerGetReq(TrapPolicerGetReq {
+            DevlinkBody::from(TrapPolicerGetReq {
                 handle: Some(h(n)),
                 id,
                 unknown: vec![],
@@ -285,10 +285,7 @@ fn dumps_list_every_instance_in_registration_order() {
         ..req(cmd, body)
     };
     let r = core
-        .handle_request(dump(
-            Cmd::TrapGet,
-            DevlinkBody::TrapGetReq(TrapGetReq::default()),
-        ))
+        .handle_request(dump(Cmd::TrapGet, DevlinkBody::from(TrapGetReq::default())))
         .unwrap();
     let names: Vec<String> = dump_all(&core, r, 1)
         .iter()
@@ -311,7 +308,7 @@ fn dumps_list_every_instance_in_registration_order() {
     let r = core
         .handle_request(dump(
             Cmd::TrapGroupGet,
-            DevlinkBody::TrapGroupGetReq(TrapGroupGetReq {
+            DevlinkBody::from(TrapGroupGetReq {
                 handle: Some(h(3)),
                 ..TrapGroupGetReq::default()
             }),
@@ -323,7 +320,7 @@ fn dumps_list_every_instance_in_registration_order() {
     let r = core
         .handle_request(dump(
             Cmd::TrapPolicerGet,
-            DevlinkBody::TrapPolicerGetReq(TrapPolicerGetReq::default()),
+            DevlinkBody::from(TrapPolicerGetReq::default()),
         ))
         .unwrap();
     let replies = dump_all(&core, r, 3);
@@ -334,7 +331,7 @@ fn dumps_list_every_instance_in_registration_order() {
 fn trap_set(name: Option<&str>, action: Option<TrapAction>) -> Request {
     req(
         Cmd::TrapSet,
-        DevlinkBody::TrapSetReq(TrapSetReq {
+        DevlinkBody::from(TrapSetReq {
             handle: h(1),
             name: name.map(Into::into),
             action,
@@ -376,7 +373,7 @@ fn trap_set_changes_drop_traps_silently() {
 fn group_set(name: &str, action: Option<TrapAction>, policer: Option<u32>) -> Request {
     req(
         Cmd::TrapGroupSet,
-        DevlinkBody::TrapGroupSetReq(TrapGroupSetReq {
+        DevlinkBody::from(TrapGroupSetReq {
             handle: h(1),
             name: Some(name.into()),
             action,
@@ -389,7 +386,7 @@ fn group_set(name: &str, action: Option<TrapAction>, policer: Option<u32>) -> Re
 fn group_policer(core: &mut Core, name: &str) -> Option<u32> {
     let r = core.handle_request(req(
         Cmd::TrapGroupGet,
-        DevlinkBody::TrapGroupGetReq(TrapGroupGetReq {
+        DevlinkBody::from(TrapGroupGetReq {
             handle: Some(h(1)),
             name: Some(name.into()),
             unknown: vec![],
@@ -452,7 +449,7 @@ fn trap_group_set_actions_and_policer_binding() {
 fn policer_set(id: Option<u32>, rate: Option<u64>, burst: Option<u64>) -> Request {
     req(
         Cmd::TrapPolicerSet,
-        DevlinkBody::TrapPolicerSetReq(TrapPolicerSetReq {
+        DevlinkBody::from(TrapPolicerSetReq {
             handle: h(1),
             id,
             rate,
@@ -471,7 +468,7 @@ fn trap_policer_set_checks_limits_in_order() {
     assert!(core.revision() > rev);
     let r = core.handle_request(req(
         Cmd::TrapPolicerGet,
-        DevlinkBody::TrapPolicerGetReq(TrapPolicerGetReq {
+        DevlinkBody::from(TrapPolicerGetReq {
             handle: Some(h(1)),
             id: Some(1),
             unknown: vec![],

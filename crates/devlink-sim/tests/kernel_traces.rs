@@ -135,6 +135,7 @@ fn normalise(ntfs: Vec<Ntf>) -> Vec<Ntf> {
         .map(|(cmd, mut body)| {
             match &mut body {
                 DevlinkBody::Port(p) => {
+                    let p = std::sync::Arc::make_mut(p);
                     if p.netdev_ifindex.is_some() {
                         p.netdev_ifindex = Some(0);
                     }
@@ -143,10 +144,10 @@ fn normalise(ntfs: Vec<Ntf>) -> Vec<Ntf> {
                     }
                 }
                 DevlinkBody::Trap(t) if t.stats.rx_dropped.is_some() => {
-                    t.stats.rx_dropped = Some(0);
+                    std::sync::Arc::make_mut(t).stats.rx_dropped = Some(0);
                 }
                 DevlinkBody::TrapPolicer(p) => {
-                    if let Some(s) = &mut p.stats
+                    if let Some(s) = &mut std::sync::Arc::make_mut(p).stats
                         && s.rx_dropped.is_some()
                     {
                         s.rx_dropped = Some(0);

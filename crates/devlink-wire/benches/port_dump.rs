@@ -18,7 +18,7 @@ use criterion::{
     BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use devlink_wire::devlink::{Handle, Port, PortFunction};
-use devlink_wire::message::{DevlinkBody, DevlinkMessage, Families, Message, Payload};
+use devlink_wire::message::{DevlinkMessage, Families, Message, Payload};
 use devlink_wire::nl::{DoneMsg, GenlHeader, Messages, NLMSG_DONE, NlmsgHeader, flags};
 use devlink_wire::spec::{Cmd, PortFlavour, PortFnOpstate, PortFnState, PortType};
 
@@ -120,7 +120,7 @@ fn dump() -> Vec<Message> {
             header: header(DEVLINK_FAMILY, 0),
             payload: Payload::Devlink(DevlinkMessage {
                 genl: GenlHeader::new(Cmd::PortNew as u8, 1),
-                body: DevlinkBody::Port(port(i)),
+                body: port(i).into(),
             }),
             padding: Vec::new(),
         })

@@ -2,6 +2,8 @@
 //! family, each devlink command mapped to its body by direction (request or
 //! reply/notification).
 
+use std::sync::Arc;
+
 use crate::ctrl::{CtrlError, CtrlMessage};
 use crate::devlink::*;
 use crate::nl::{
@@ -122,11 +124,14 @@ pub enum DecodeError {
 
 macro_rules! bodies {
     ($($t:ident),* $(,)?) => {
-        /// Every devlink body shape, named after its type.
+        /// Every devlink body shape, named after its type. Each is reference-counted: a
+        /// body is immutable once built (`Arc::make_mut` to edit a copy), so cloning a
+        /// message (a notification queued for many subscribers, a stored object sent in a
+        /// reply) shares it instead of copying it, and the enum is two words.
         #[derive(Debug, Clone, PartialEq, Eq)]
         #[allow(missing_docs)]
         pub enum DevlinkBody {
-            $($t($t),)*
+            $($t(Arc<$t>),)*
         }
 
         impl DevlinkBody {
@@ -139,7 +144,10 @@ macro_rules! bodies {
         }
 
         $(impl From<$t> for DevlinkBody {
-            fn from(b: $t) -> Self { Self::$t(b) }
+            fn from(b: $t) -> Self { Self::$t(Arc::new(b)) }
+        }
+        impl From<Arc<$t>> for DevlinkBody {
+            fn from(b: Arc<$t>) -> Self { Self::$t(b) }
         })*
     };
 }

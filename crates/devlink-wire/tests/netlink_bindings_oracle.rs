@@ -720,7 +720,7 @@ fn requests_decode_to_the_same_values() {
     assert_eq!(r.handle, handle());
     assert_eq!(r.index, 0x1_0001);
     assert_eq!(r.port_type, Some(PortType::Eth));
-    let f = r.function.unwrap();
+    let f = r.function.clone().unwrap();
     assert_eq!(f.hw_addr.as_deref(), Some(&[0x02, 0, 0, 0, 0x0a, 0x01][..]));
     assert_eq!(f.state, Some(PortFnState::Active));
 
@@ -746,7 +746,7 @@ fn requests_decode_to_the_same_values() {
     let DevlinkBody::PortSplitReq(r) = ours(&buf, false) else {
         panic!("not a PortSplitReq")
     };
-    assert_eq!((r.handle, r.index, r.count), (handle(), 3, 4));
+    assert_eq!((r.handle.clone(), r.index, r.count), (handle(), 3, 4));
 
     // DEVLINK_CMD_PARAM_GET (do).
     let mut buf = Vec::new();
@@ -901,5 +901,5 @@ fn requests_decode_to_the_same_values() {
     let DevlinkBody::PortGetReq(r) = ours(&buf, true) else {
         panic!("not a PortGetReq")
     };
-    assert_eq!((r.handle, r.index), (None, None));
+    assert_eq!((r.handle.clone(), r.index), (None, None));
 }

@@ -345,7 +345,7 @@ impl Devl<'_> {
         self.notify(port, Cmd::HealthReporterRecover, |inst| {
             let mut all = inst.objects.reporters.iter();
             let r = all.find(|r| r.reporter.port_index == port && r.reporter.name == name)?;
-            Some(DevlinkBody::HealthReporter(r.reporter.clone()))
+            Some(DevlinkBody::from(r.reporter.clone()))
         });
     }
 }

@@ -124,7 +124,7 @@ impl Devl<'_> {
         timeout: u64,
     ) {
         self.notify(None, Cmd::FlashUpdateStatus, |inst| {
-            Some(DevlinkBody::FlashStatus(FlashStatus {
+            Some(DevlinkBody::from(FlashStatus {
                 handle: inst.handle.clone(),
                 msg: Some(msg.to_owned()),
                 component: component.map(str::to_owned),
@@ -141,9 +141,7 @@ impl Devl<'_> {
     /// `FLASH_UPDATE` (begin) or `FLASH_UPDATE_END`: the handle only.
     pub(crate) fn flash_bracket_notify(&mut self, cmd: Cmd) {
         self.notify(None, cmd, |inst| {
-            Some(DevlinkBody::FlashStatus(FlashStatus::bare(
-                inst.handle.clone(),
-            )))
+            Some(DevlinkBody::from(FlashStatus::bare(inst.handle.clone())))
         });
     }
 }

@@ -92,7 +92,7 @@ impl Devl<'_> {
     fn linecard_notify(&mut self, index: u32, cmd: Cmd) {
         self.notify(None, cmd, |inst| {
             let l = inst.objects.linecards.iter().find(|l| l.index == index);
-            l.cloned().map(DevlinkBody::Linecard)
+            l.cloned().map(DevlinkBody::from)
         });
     }
 }

@@ -36,16 +36,20 @@ pub(crate) use region::{RegionItem, region_event};
 pub(crate) use replay::{Replayed, Sink};
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use devlink_wire::devlink::{Linecard, Port, Rate, Trap, TrapGroup, TrapPolicer};
 
 /// Everything an instance owns besides its own attributes. Objects are stored as the
 /// kernel describes them (the reply bodies of `devlink-wire`), so a notification or a
-/// dump message is a copy of the stored value.
+/// dump message is a copy of the stored value; ports, the objects that come by the
+/// million, are shared with it (`Arc`) rather than copied.
 #[derive(Debug, Default)]
 pub(crate) struct Objects {
-    /// By port index (the kernel's ports xarray).
-    pub(crate) ports: BTreeMap<u32, Port>,
+    /// By port index (the kernel's ports xarray). Shared with the notifications and
+    /// replies that carry them: a change copies the port only while one is still queued
+    /// (`Arc::make_mut`).
+    pub(crate) ports: BTreeMap<u32, Arc<Port>>,
     /// By param id: generic ids first, then driver ids (the params xarray).
     pub(crate) params: BTreeMap<u32, ParamItem>,
     /// Registration order.

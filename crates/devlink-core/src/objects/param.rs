@@ -222,7 +222,7 @@ impl Devl<'_> {
             inst.objects
                 .params
                 .get(&id)
-                .map(|p| DevlinkBody::Param(p.param.clone()))
+                .map(|p| DevlinkBody::from(p.param.clone()))
         });
     }
 }

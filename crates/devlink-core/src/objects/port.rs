@@ -1,5 +1,7 @@
 //! Ports (kernel: `net/devlink/port.c`).
 
+use std::sync::Arc;
+
 use devlink_wire::devlink::{NestedHandle, Port, PortFunction};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, PortFlavour, PortType};
@@ -96,7 +98,7 @@ impl Devl<'_> {
         };
         // A new port has no nested instance (`port_fn_devlink_set` comes after).
         set_fn_devlink(&mut port, None);
-        self.inst.objects.ports.insert(index, port);
+        self.inst.objects.ports.insert(index, Arc::new(port));
         self.changed();
         self.port_notify(index, Cmd::PortNew);
         Ok(())
@@ -204,6 +206,7 @@ impl Devl<'_> {
             .objects
             .ports
             .get_mut(&index)
+            .map(Arc::make_mut)
             .ok_or_else(|| PortError::NotFound(index).into())
     }
 
@@ -212,8 +215,7 @@ impl Devl<'_> {
             inst.objects
                 .ports
                 .get(&index)
-                .cloned()
-                .map(DevlinkBody::Port)
+                .map(|p| DevlinkBody::Port(Arc::clone(p)))
         });
     }
 }

@@ -172,7 +172,7 @@ impl Devl<'_> {
         // Rate-leaf events carry no port index in the notify-filter descriptor.
         self.notify(None, cmd, |inst| {
             let r = inst.objects.rates.iter().find(|r| &r.key == key);
-            r.cloned().map(DevlinkBody::Rate)
+            r.cloned().map(DevlinkBody::from)
         });
     }
 }

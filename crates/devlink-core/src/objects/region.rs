@@ -150,7 +150,7 @@ impl Devl<'_> {
         self.notify(None, cmd, |inst| {
             let mut regions = inst.objects.regions.iter();
             let r = regions.find(|r| r.region.port_index == port && r.region.name == name)?;
-            Some(DevlinkBody::RegionEvent(region_event(&r.region, snapshot)))
+            Some(DevlinkBody::from(region_event(&r.region, snapshot)))
         });
     }
 }

@@ -8,6 +8,8 @@
 //! (rate nodes, which it lists most recent first) or leaves objects out (snapshots, port
 //! regions), the core lists parents first and everything a dump shows.
 
+use std::sync::Arc;
+
 use devlink_wire::devlink::RateKey;
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
@@ -28,68 +30,60 @@ impl Objects {
     /// The NEWs that follow the instance's `NEW` at registration.
     pub(crate) fn replay_register(&self, out: &mut impl Sink) {
         for l in &self.linecards {
-            out.push((None, Cmd::LinecardNew, DevlinkBody::Linecard(l.clone())));
+            out.push((None, Cmd::LinecardNew, DevlinkBody::from(l.clone())));
         }
         for (&i, p) in &self.ports {
-            out.push((Some(i), Cmd::PortNew, DevlinkBody::Port(p.clone())));
+            out.push((Some(i), Cmd::PortNew, DevlinkBody::Port(Arc::clone(p))));
         }
         for p in &self.policers {
-            out.push((
-                None,
-                Cmd::TrapPolicerNew,
-                DevlinkBody::TrapPolicer(p.clone()),
-            ));
+            out.push((None, Cmd::TrapPolicerNew, DevlinkBody::from(p.clone())));
         }
         for g in &self.groups {
-            out.push((None, Cmd::TrapGroupNew, DevlinkBody::TrapGroup(g.clone())));
+            out.push((None, Cmd::TrapGroupNew, DevlinkBody::from(g.clone())));
         }
         for t in &self.traps {
-            out.push((None, Cmd::TrapNew, DevlinkBody::Trap(t.clone())));
+            out.push((None, Cmd::TrapNew, DevlinkBody::from(t.clone())));
         }
         for i in self.rate_order() {
             if let Some(r) = self.rates.get(i) {
-                out.push((None, Cmd::RateNew, DevlinkBody::Rate(r.clone())));
+                out.push((None, Cmd::RateNew, DevlinkBody::from(r.clone())));
             }
         }
         for ev in self.region_events(Cmd::RegionNew) {
             out.push(ev);
         }
         for item in self.params.values() {
-            out.push((None, Cmd::ParamNew, DevlinkBody::Param(item.param.clone())));
+            out.push((None, Cmd::ParamNew, DevlinkBody::from(item.param.clone())));
         }
     }
 
     /// The DELs that precede the instance's `DEL` at unregistration.
     pub(crate) fn replay_unregister(&self, out: &mut impl Sink) {
         for item in self.params.values() {
-            out.push((None, Cmd::ParamDel, DevlinkBody::Param(item.param.clone())));
+            out.push((None, Cmd::ParamDel, DevlinkBody::from(item.param.clone())));
         }
         for ev in self.region_events(Cmd::RegionDel).into_iter().rev() {
             out.push(ev);
         }
         for i in self.rate_order().into_iter().rev() {
             if let Some(r) = self.rates.get(i) {
-                out.push((None, Cmd::RateDel, DevlinkBody::Rate(r.clone())));
+                out.push((None, Cmd::RateDel, DevlinkBody::from(r.clone())));
             }
         }
         for t in self.traps.iter().rev() {
-            out.push((None, Cmd::TrapDel, DevlinkBody::Trap(t.clone())));
+            out.push((None, Cmd::TrapDel, DevlinkBody::from(t.clone())));
         }
         for g in self.groups.iter().rev() {
-            out.push((None, Cmd::TrapGroupDel, DevlinkBody::TrapGroup(g.clone())));
+            out.push((None, Cmd::TrapGroupDel, DevlinkBody::from(g.clone())));
         }
         for p in self.policers.iter().rev() {
-            out.push((
-                None,
-                Cmd::TrapPolicerDel,
-                DevlinkBody::TrapPolicer(p.clone()),
-            ));
+            out.push((None, Cmd::TrapPolicerDel, DevlinkBody::from(p.clone())));
         }
         for (&i, p) in &self.ports {
-            out.push((Some(i), Cmd::PortDel, DevlinkBody::Port(p.clone())));
+            out.push((Some(i), Cmd::PortDel, DevlinkBody::Port(Arc::clone(p))));
         }
         for l in self.linecards.iter().rev() {
-            out.push((None, Cmd::LinecardDel, DevlinkBody::Linecard(l.clone())));
+            out.push((None, Cmd::LinecardDel, DevlinkBody::from(l.clone())));
         }
     }
 
@@ -109,11 +103,11 @@ impl Objects {
             out.push((
                 None,
                 cmd,
-                DevlinkBody::RegionEvent(region_event(&item.region, None)),
+                DevlinkBody::from(region_event(&item.region, None)),
             ));
             for &id in item.data.keys() {
                 let ev = region_event(&item.region, Some(id));
-                out.push((None, cmd, DevlinkBody::RegionEvent(ev)));
+                out.push((None, cmd, DevlinkBody::from(ev)));
             }
         }
         out

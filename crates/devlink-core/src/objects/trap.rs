@@ -151,21 +151,21 @@ impl Devl<'_> {
     fn policer_notify(&mut self, id: u32, cmd: Cmd) {
         self.notify(None, cmd, |inst| {
             let p = inst.objects.policers.iter().find(|p| p.id == id);
-            p.cloned().map(DevlinkBody::TrapPolicer)
+            p.cloned().map(DevlinkBody::from)
         });
     }
 
     fn group_notify(&mut self, name: &str, cmd: Cmd) {
         self.notify(None, cmd, |inst| {
             let g = inst.objects.groups.iter().find(|g| g.name == name);
-            g.cloned().map(DevlinkBody::TrapGroup)
+            g.cloned().map(DevlinkBody::from)
         });
     }
 
     fn trap_notify(&mut self, name: &str, cmd: Cmd) {
         self.notify(None, cmd, |inst| {
             let t = inst.objects.traps.iter().find(|t| t.name == name);
-            t.cloned().map(DevlinkBody::Trap)
+            t.cloned().map(DevlinkBody::from)
         });
     }
 }

@@ -19,7 +19,7 @@ impl Core {
             .ok_or(Rejection::errno(Errno::ENODEV))?;
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::New,
-            body: DevlinkBody::Dev(inst.fill()),
+            body: DevlinkBody::from(inst.fill()),
         }]))
     }
 
@@ -96,7 +96,7 @@ impl Core {
         }
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::Reload,
-            body: DevlinkBody::ReloadReply(ReloadReply {
+            body: DevlinkBody::from(ReloadReply {
                 handle: req.handle.clone(),
                 actions_performed: Bitfield32 {
                     value: performed,

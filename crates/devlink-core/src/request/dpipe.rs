@@ -42,7 +42,7 @@ impl Core {
             .collect();
         Ok(Response::Multi(vec![Reply {
             cmd: Cmd::DpipeTableGet,
-            body: DevlinkBody::DpipeTables(DpipeTables {
+            body: DevlinkBody::from(DpipeTables {
                 handle: inst.handle.clone(),
                 tables,
                 unknown: Vec::new(),
@@ -65,7 +65,7 @@ impl Core {
             driver_of(inst).dpipe_entries_dump(&table.def.name, table.counters_enabled)?;
         Ok(Response::Multi(vec![Reply {
             cmd: Cmd::DpipeEntriesGet,
-            body: DevlinkBody::DpipeEntries(DpipeEntries {
+            body: DevlinkBody::from(DpipeEntries {
                 handle: inst.handle.clone(),
                 entries,
                 unknown: Vec::new(),
@@ -84,7 +84,7 @@ impl Core {
             .ok_or(Rejection::errno(Errno::EOPNOTSUPP))?;
         Ok(Response::Multi(vec![Reply {
             cmd: Cmd::DpipeHeadersGet,
-            body: DevlinkBody::DpipeHeaders(DpipeHeaders {
+            body: DevlinkBody::from(DpipeHeaders {
                 handle: inst.handle.clone(),
                 headers,
                 unknown: Vec::new(),

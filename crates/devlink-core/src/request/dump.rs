@@ -7,6 +7,8 @@
 //! resume at the first key at or after the last one not sent (so objects added or removed
 //! elsewhere never shift the walk); list-based objects resume by position.
 
+use std::sync::Arc;
+
 use std::ops::Bound;
 
 use devlink_wire::message::DevlinkBody;
@@ -170,7 +172,7 @@ fn dump_instance(
         DumpKind::Dev => {
             let reply = Reply {
                 cmd: Cmd::New,
-                body: DevlinkBody::Dev(inst.fill()),
+                body: DevlinkBody::from(inst.fill()),
             };
             (from == 0 && !emit(reply)).then_some(0)
         }
@@ -179,7 +181,7 @@ fn dump_instance(
             for (&i, p) in o.ports.range((start, Bound::Unbounded)) {
                 let reply = Reply {
                     cmd: Cmd::PortNew,
-                    body: DevlinkBody::Port(p.clone()),
+                    body: DevlinkBody::Port(Arc::clone(p)),
                 };
                 if !emit(reply) {
                     return Some(u64::from(i));
@@ -193,7 +195,7 @@ fn dump_instance(
             for (&id, p) in o.params.range((start, Bound::Unbounded)) {
                 let reply = Reply {
                     cmd: Cmd::ParamGet,
-                    body: DevlinkBody::Param(p.param.clone()),
+                    body: DevlinkBody::from(p.param.clone()),
                 };
                 if !emit(reply) {
                     return Some(u64::from(id));
@@ -204,11 +206,11 @@ fn dump_instance(
         // == ports, rates, line cards ==
         DumpKind::Rate => by_position(&o.rates, from, emit, |r| Reply {
             cmd: Cmd::RateNew,
-            body: DevlinkBody::Rate(r.clone()),
+            body: DevlinkBody::from(r.clone()),
         }),
         DumpKind::Linecard => by_position(&o.linecards, from, emit, |l| Reply {
             cmd: Cmd::LinecardNew,
-            body: DevlinkBody::Linecard(l.clone()),
+            body: DevlinkBody::from(l.clone()),
         }),
         // == end ports ==
         // == info, selftests, sb ==
@@ -220,7 +222,7 @@ fn dump_instance(
             };
             let reply = Reply {
                 cmd: Cmd::InfoGet,
-                body: DevlinkBody::Info(info),
+                body: DevlinkBody::from(info),
             };
             (from == 0 && !emit(reply)).then_some(0)
         }
@@ -228,7 +230,7 @@ fn dump_instance(
             let body = super::selftests::selftests_fill(inst)?;
             let reply = Reply {
                 cmd: Cmd::SelftestsGet,
-                body: DevlinkBody::SelftestsGet(body),
+                body: DevlinkBody::from(body),
             };
             (from == 0 && !emit(reply)).then_some(0)
         }
@@ -253,15 +255,15 @@ fn dump_instance(
         },
         DumpKind::Trap => by_position(&o.traps, from, emit, |t| Reply {
             cmd: Cmd::TrapNew,
-            body: DevlinkBody::Trap(t.clone()),
+            body: DevlinkBody::from(t.clone()),
         }),
         DumpKind::TrapGroup => by_position(&o.groups, from, emit, |g| Reply {
             cmd: Cmd::TrapGroupNew,
-            body: DevlinkBody::TrapGroup(g.clone()),
+            body: DevlinkBody::from(g.clone()),
         }),
         DumpKind::TrapPolicer => by_position(&o.policers, from, emit, |p| Reply {
             cmd: Cmd::TrapPolicerNew,
-            body: DevlinkBody::TrapPolicer(p.clone()),
+            body: DevlinkBody::from(p.clone()),
         }),
         // == end regions ==
     }

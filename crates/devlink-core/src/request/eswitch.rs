@@ -33,7 +33,7 @@ impl Core {
         };
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::EswitchGet,
-            body: DevlinkBody::Eswitch(reply),
+            body: DevlinkBody::from(reply),
         }]))
     }
 

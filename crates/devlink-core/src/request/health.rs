@@ -86,7 +86,7 @@ fn value_type(v: &FmsgValue) -> u8 {
 fn fmsg_reply(cmd: Cmd, items: Vec<FmsgItem>) -> Reply {
     Reply {
         cmd,
-        body: DevlinkBody::Fmsg(Fmsg {
+        body: DevlinkBody::from(Fmsg {
             items,
             unknown: Vec::new(),
         }),
@@ -100,7 +100,7 @@ impl Core {
         let (_, r) = reporter(self, req)?;
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::HealthReporterGet,
-            body: DevlinkBody::HealthReporter(r.reporter.clone()),
+            body: DevlinkBody::from(r.reporter.clone()),
         }]))
     }
 
@@ -296,7 +296,7 @@ pub(super) fn get_dump(
         }
         let reply = Reply {
             cmd: Cmd::HealthReporterGet,
-            body: DevlinkBody::HealthReporter(r.reporter.clone()),
+            body: DevlinkBody::from(r.reporter.clone()),
         };
         if !emit(reply) {
             return Some(idx);

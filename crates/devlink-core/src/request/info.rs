@@ -40,7 +40,7 @@ impl Core {
         let info = info_fill(inst)?;
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::InfoGet,
-            body: DevlinkBody::Info(info),
+            body: DevlinkBody::from(info),
         }]))
     }
 

@@ -25,7 +25,7 @@ impl Core {
         let card = self.linecard_of(id, index)?;
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::LinecardNew,
-            body: DevlinkBody::Linecard(card.clone()),
+            body: DevlinkBody::from(card.clone()),
         }]))
     }
 

@@ -29,7 +29,7 @@ impl Core {
             .ok_or(Rejection::errno(Errno::EINVAL))?;
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::ParamGet,
-            body: DevlinkBody::Param(item.param.clone()),
+            body: DevlinkBody::from(item.param.clone()),
         }]))
     }
 

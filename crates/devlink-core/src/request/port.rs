@@ -2,6 +2,8 @@
 //! `dump.rs`), `PORT_SET` (type and function), `PORT_NEW`, `PORT_DEL`, `PORT_SPLIT`,
 //! `PORT_UNSPLIT`. The port function setters are in `port_fn.rs`.
 
+use std::sync::Arc;
+
 use devlink_wire::devlink::{Port, PortGetReq, PortKeyReq, PortNewReq, PortSetReq, PortSplitReq};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, PortFlavour};
@@ -18,7 +20,7 @@ impl Core {
         let id = self.resolve(req.handle.as_ref())?;
         let index = req.index.ok_or(Rejection::errno(Errno::EINVAL))?;
         let port = self.port_of(id, index)?;
-        Ok(port_reply(port.clone()))
+        Ok(port_reply(Arc::clone(port)))
     }
 
     /// `PORT_SET`: the type first (`devlink_port_type_set`: op check, nothing to do if
@@ -64,7 +66,7 @@ impl Core {
         };
         let index = self.call_driver(id, |driver, devl| Ok(driver.port_new(devl, &attrs)?))?;
         let port = self.port_of(id, index)?;
-        Ok(port_reply(port.clone()))
+        Ok(port_reply(Arc::clone(port)))
     }
 
     /// `PORT_DEL`: the port must exist, then the driver's `port_del`.
@@ -116,7 +118,7 @@ impl Core {
     }
 
     /// The port, or `-ENODEV` (`devlink_port_get_from_attrs`).
-    pub(super) fn port_of(&self, id: InstanceId, index: u32) -> Result<&Port, Rejection> {
+    pub(super) fn port_of(&self, id: InstanceId, index: u32) -> Result<&Arc<Port>, Rejection> {
         self.instances
             .get(&id)
             .and_then(|i| i.objects.ports.get(&index))
@@ -145,7 +147,7 @@ impl Core {
     }
 }
 
-fn port_reply(port: Port) -> Response {
+fn port_reply(port: Arc<Port>) -> Response {
     Response::Do(vec![Reply {
         cmd: Cmd::PortNew,
         body: DevlinkBody::Port(port),

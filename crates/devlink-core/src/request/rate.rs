@@ -28,7 +28,7 @@ impl Core {
         let rate = self.rate_of(id, key)?;
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::RateNew,
-            body: DevlinkBody::Rate(rate.clone()),
+            body: DevlinkBody::from(rate.clone()),
         }]))
     }
 

@@ -61,7 +61,7 @@ impl Core {
         let region = find(inst, req.port_index, name)?.ok_or(Rejection::errno(Errno::EINVAL))?;
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::RegionGet,
-            body: DevlinkBody::Region(region.region.clone()),
+            body: DevlinkBody::from(region.region.clone()),
         }]))
     }
 
@@ -129,7 +129,7 @@ impl Core {
         }
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::RegionNew,
-            body: DevlinkBody::RegionEvent(event),
+            body: DevlinkBody::from(event),
         }]))
     }
 
@@ -265,7 +265,7 @@ pub(super) fn read_dump(
         }
         let reply = Reply {
             cmd: Cmd::RegionRead,
-            body: DevlinkBody::RegionRead(RegionRead {
+            body: DevlinkBody::from(RegionRead {
                 handle: inst.handle.clone(),
                 port_index: region.region.port_index,
                 name: args.name.clone(),
@@ -326,7 +326,7 @@ pub(super) fn get_dump(
         }
         let reply = Reply {
             cmd: Cmd::RegionGet,
-            body: DevlinkBody::Region(r.region.clone()),
+            body: DevlinkBody::from(r.region.clone()),
         };
         if !emit(reply) {
             return Some(idx);

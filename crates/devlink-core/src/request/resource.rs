@@ -29,7 +29,7 @@ impl Core {
         let occ = |rid| d.resource_occ_get(rid);
         Ok(Response::Multi(vec![Reply {
             cmd: Cmd::ResourceDump,
-            body: DevlinkBody::ResourceDump(ResourceDump {
+            body: DevlinkBody::from(ResourceDump {
                 handle: inst.handle.clone(),
                 resources: list.iter().map(|r| r.fill(&occ)).collect(),
                 unknown: Vec::new(),

@@ -132,7 +132,7 @@ impl Core {
     pub(crate) fn sb_get(&self, req: &SbGetReq) -> Result<Response, Rejection> {
         let (_, inst) = self.sb_instance(req.handle.as_ref())?;
         let sb = sb_of(inst, req.sb_index)?;
-        Ok(one(Cmd::SbNew, DevlinkBody::Sb(sb.fill(&inst.handle))))
+        Ok(one(Cmd::SbNew, DevlinkBody::from(sb.fill(&inst.handle))))
     }
 
     /// `SB_POOL_GET` do: answered as `SB_POOL_NEW`.
@@ -141,7 +141,7 @@ impl Core {
         let sb = sb_of(inst, req.sb_index)?;
         let pool = pool_of(&sb, req.pool_index)?;
         let body = pool_fill(inst, &sb, pool)?;
-        Ok(one(Cmd::SbPoolNew, DevlinkBody::SbPool(body)))
+        Ok(one(Cmd::SbPoolNew, DevlinkBody::from(body)))
     }
 
     /// `SB_POOL_SET`: sb, pool index, then the driver.
@@ -165,7 +165,7 @@ impl Core {
             pool,
         };
         let body = port_pool_fill(inst, key)?;
-        Ok(one(Cmd::SbPortPoolNew, DevlinkBody::SbPortPool(body)))
+        Ok(one(Cmd::SbPortPoolNew, DevlinkBody::from(body)))
     }
 
     /// `SB_PORT_POOL_SET`: port, sb, pool index, then the driver.
@@ -200,7 +200,7 @@ impl Core {
             pool_type,
         };
         let body = tc_bind_fill(inst, key)?;
-        Ok(one(Cmd::SbTcPoolBindNew, DevlinkBody::SbTcPoolBind(body)))
+        Ok(one(Cmd::SbTcPoolBindNew, DevlinkBody::from(body)))
     }
 
     /// `SB_TC_POOL_BIND_SET`: port, sb, pool type, TC, pool index, then the driver.

@@ -58,11 +58,11 @@ impl SbDump {
         Ok(match self {
             Self::Sb => Reply {
                 cmd: Cmd::SbNew,
-                body: DevlinkBody::Sb(sb.fill(&inst.handle)),
+                body: DevlinkBody::from(sb.fill(&inst.handle)),
             },
             Self::Pool => Reply {
                 cmd: Cmd::SbPoolNew,
-                body: DevlinkBody::SbPool(pool_fill(inst, sb, j)?),
+                body: DevlinkBody::from(pool_fill(inst, sb, j)?),
             },
             Self::PortPool => {
                 let key = SbPortPoolKey {
@@ -72,7 +72,7 @@ impl SbDump {
                 };
                 Reply {
                     cmd: Cmd::SbPortPoolNew,
-                    body: DevlinkBody::SbPortPool(port_pool_fill(inst, key)?),
+                    body: DevlinkBody::from(port_pool_fill(inst, key)?),
                 }
             }
             Self::TcBind => {
@@ -89,7 +89,7 @@ impl SbDump {
                 };
                 Reply {
                     cmd: Cmd::SbTcPoolBindNew,
-                    body: DevlinkBody::SbTcPoolBind(tc_bind_fill(inst, key)?),
+                    body: DevlinkBody::from(tc_bind_fill(inst, key)?),
                 }
             }
         })

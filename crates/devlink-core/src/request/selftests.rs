@@ -40,7 +40,7 @@ impl Core {
         let body = selftests_fill(inst).ok_or(Rejection::errno(Errno::EOPNOTSUPP))?;
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::SelftestsGet,
-            body: DevlinkBody::SelftestsGet(body),
+            body: DevlinkBody::from(body),
         }]))
     }
 
@@ -79,7 +79,7 @@ impl Core {
         })?;
         Ok(Response::Do(vec![Reply {
             cmd: Cmd::SelftestsRun,
-            body: DevlinkBody::SelftestsRun(SelftestsRun {
+            body: DevlinkBody::from(SelftestsRun {
                 handle: req.handle.clone(),
                 results,
                 unknown: Vec::new(),

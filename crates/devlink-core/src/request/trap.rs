@@ -32,7 +32,7 @@ impl Core {
             .iter()
             .find(|t| Some(&t.name) == req.name.as_ref())
             .ok_or(Rejection::msg(Errno::ENOENT, NO_TRAP))?;
-        Ok(reply(Cmd::TrapNew, DevlinkBody::Trap(trap.clone())))
+        Ok(reply(Cmd::TrapNew, DevlinkBody::from(trap.clone())))
     }
 
     /// `TRAP_GROUP_GET` do, answered as `TRAP_GROUP_NEW`.
@@ -46,10 +46,7 @@ impl Core {
             .iter()
             .find(|g| Some(&g.name) == req.name.as_ref())
             .ok_or(Rejection::msg(Errno::ENOENT, NO_GROUP))?;
-        Ok(reply(
-            Cmd::TrapGroupNew,
-            DevlinkBody::TrapGroup(group.clone()),
-        ))
+        Ok(reply(Cmd::TrapGroupNew, DevlinkBody::from(group.clone())))
     }
 
     /// `TRAP_POLICER_GET` do, answered as `TRAP_POLICER_NEW`.
@@ -65,7 +62,7 @@ impl Core {
             .ok_or(Rejection::msg(Errno::ENOENT, NO_POLICER))?;
         Ok(reply(
             Cmd::TrapPolicerNew,
-            DevlinkBody::TrapPolicer(policer.clone()),
+            DevlinkBody::from(policer.clone()),
         ))
     }
 

@@ -49,7 +49,7 @@ fn dump_request(kind: u8, h: Option<devlink_wire::devlink::Handle>) -> (Cmd, Dev
     match kind {
         0 => (
             Cmd::Get,
-            DevlinkBody::DevReq(DevReq {
+            DevlinkBody::from(DevReq {
                 handle: h,
                 unknown: vec![],
             }),
@@ -57,7 +57,7 @@ fn dump_request(kind: u8, h: Option<devlink_wire::devlink::Handle>) -> (Cmd, Dev
         ),
         1 => (
             Cmd::PortGet,
-            DevlinkBody::PortGetReq(PortGetReq {
+            DevlinkBody::from(PortGetReq {
                 handle: h,
                 ..PortGetReq::default()
             }),
@@ -65,7 +65,7 @@ fn dump_request(kind: u8, h: Option<devlink_wire::devlink::Handle>) -> (Cmd, Dev
         ),
         2 => (
             Cmd::ParamGet,
-            DevlinkBody::ParamGetReq(ParamGetReq {
+            DevlinkBody::from(ParamGetReq {
                 handle: h,
                 ..ParamGetReq::default()
             }),
@@ -73,7 +73,7 @@ fn dump_request(kind: u8, h: Option<devlink_wire::devlink::Handle>) -> (Cmd, Dev
         ),
         3 => (
             Cmd::RateGet,
-            DevlinkBody::RateGetReq(RateGetReq {
+            DevlinkBody::from(RateGetReq {
                 handle: h,
                 ..RateGetReq::default()
             }),
@@ -81,7 +81,7 @@ fn dump_request(kind: u8, h: Option<devlink_wire::devlink::Handle>) -> (Cmd, Dev
         ),
         4 => (
             Cmd::LinecardGet,
-            DevlinkBody::LinecardGetReq(LinecardGetReq {
+            DevlinkBody::from(LinecardGetReq {
                 handle: h,
                 ..LinecardGetReq::default()
             }),
@@ -89,7 +89,7 @@ fn dump_request(kind: u8, h: Option<devlink_wire::devlink::Handle>) -> (Cmd, Dev
         ),
         5 => (
             Cmd::RegionGet,
-            DevlinkBody::RegionGetReq(RegionGetReq {
+            DevlinkBody::from(RegionGetReq {
                 handle: h,
                 ..RegionGetReq::default()
             }),
@@ -97,7 +97,7 @@ fn dump_request(kind: u8, h: Option<devlink_wire::devlink::Handle>) -> (Cmd, Dev
         ),
         6 => (
             Cmd::TrapGet,
-            DevlinkBody::TrapGetReq(TrapGetReq {
+            DevlinkBody::from(TrapGetReq {
                 handle: h,
                 ..TrapGetReq::default()
             }),
@@ -105,7 +105,7 @@ fn dump_request(kind: u8, h: Option<devlink_wire::devlink::Handle>) -> (Cmd, Dev
         ),
         7 => (
             Cmd::TrapGroupGet,
-            DevlinkBody::TrapGroupGetReq(TrapGroupGetReq {
+            DevlinkBody::from(TrapGroupGetReq {
                 handle: h,
                 ..TrapGroupGetReq::default()
             }),
@@ -113,7 +113,7 @@ fn dump_request(kind: u8, h: Option<devlink_wire::devlink::Handle>) -> (Cmd, Dev
         ),
         8 => (
             Cmd::TrapPolicerGet,
-            DevlinkBody::TrapPolicerGetReq(TrapPolicerGetReq {
+            DevlinkBody::from(TrapPolicerGetReq {
                 handle: h,
                 ..TrapPolicerGetReq::default()
             }),
@@ -121,7 +121,7 @@ fn dump_request(kind: u8, h: Option<devlink_wire::devlink::Handle>) -> (Cmd, Dev
         ),
         _ => (
             Cmd::HealthReporterGet,
-            DevlinkBody::HealthReq(HealthReq {
+            DevlinkBody::from(HealthReq {
                 handle: h,
                 ..HealthReq::default()
             }),
@@ -136,14 +136,14 @@ fn get_for(body: &DevlinkBody) -> Option<(Cmd, DevlinkBody)> {
     Some(match body {
         DevlinkBody::Dev(d) => (
             Cmd::Get,
-            DevlinkBody::DevReq(DevReq {
+            DevlinkBody::from(DevReq {
                 handle: h(&d.handle),
                 unknown: vec![],
             }),
         ),
         DevlinkBody::Port(p) => (
             Cmd::PortGet,
-            DevlinkBody::PortGetReq(PortGetReq {
+            DevlinkBody::from(PortGetReq {
                 handle: h(&p.handle),
                 index: Some(p.index),
                 unknown: vec![],
@@ -151,7 +151,7 @@ fn get_for(body: &DevlinkBody) -> Option<(Cmd, DevlinkBody)> {
         ),
         DevlinkBody::Param(p) => (
             Cmd::ParamGet,
-            DevlinkBody::ParamGetReq(ParamGetReq {
+            DevlinkBody::from(ParamGetReq {
                 handle: h(&p.handle),
                 port_index: None,
                 name: Some(p.name.clone()),
@@ -160,7 +160,7 @@ fn get_for(body: &DevlinkBody) -> Option<(Cmd, DevlinkBody)> {
         ),
         DevlinkBody::Rate(r) => (
             Cmd::RateGet,
-            DevlinkBody::RateGetReq(RateGetReq {
+            DevlinkBody::from(RateGetReq {
                 handle: h(&r.handle),
                 key: Some(r.key.clone()),
                 unknown: vec![],
@@ -168,7 +168,7 @@ fn get_for(body: &DevlinkBody) -> Option<(Cmd, DevlinkBody)> {
         ),
         DevlinkBody::Linecard(l) => (
             Cmd::LinecardGet,
-            DevlinkBody::LinecardGetReq(LinecardGetReq {
+            DevlinkBody::from(LinecardGetReq {
                 handle: h(&l.handle),
                 index: Some(l.index),
                 unknown: vec![],
@@ -176,7 +176,7 @@ fn get_for(body: &DevlinkBody) -> Option<(Cmd, DevlinkBody)> {
         ),
         DevlinkBody::Region(r) => (
             Cmd::RegionGet,
-            DevlinkBody::RegionGetReq(RegionGetReq {
+            DevlinkBody::from(RegionGetReq {
                 handle: h(&r.handle),
                 port_index: r.port_index,
                 name: Some(r.name.clone()),
@@ -185,7 +185,7 @@ fn get_for(body: &DevlinkBody) -> Option<(Cmd, DevlinkBody)> {
         ),
         DevlinkBody::Trap(t) => (
             Cmd::TrapGet,
-            DevlinkBody::TrapGetReq(TrapGetReq {
+            DevlinkBody::from(TrapGetReq {
                 handle: h(&t.handle),
                 name: Some(t.name.clone()),
                 unknown: vec![],
@@ -193,7 +193,7 @@ fn get_for(body: &DevlinkBody) -> Option<(Cmd, DevlinkBody)> {
         ),
         DevlinkBody::TrapGroup(g) => (
             Cmd::TrapGroupGet,
-            DevlinkBody::TrapGroupGetReq(TrapGroupGetReq {
+            DevlinkBody::from(TrapGroupGetReq {
                 handle: h(&g.handle),
                 name: Some(g.name.clone()),
                 unknown: vec![],
@@ -201,7 +201,7 @@ fn get_for(body: &DevlinkBody) -> Option<(Cmd, DevlinkBody)> {
         ),
         DevlinkBody::TrapPolicer(p) => (
             Cmd::TrapPolicerGet,
-            DevlinkBody::TrapPolicerGetReq(TrapPolicerGetReq {
+            DevlinkBody::from(TrapPolicerGetReq {
                 handle: h(&p.handle),
                 id: Some(p.id),
                 unknown: vec![],
@@ -209,7 +209,7 @@ fn get_for(body: &DevlinkBody) -> Option<(Cmd, DevlinkBody)> {
         ),
         DevlinkBody::HealthReporter(r) => (
             Cmd::HealthReporterGet,
-            DevlinkBody::HealthReq(HealthReq {
+            DevlinkBody::from(HealthReq {
                 handle: h(&r.handle),
                 port_index: r.port_index,
                 name: Some(r.name.clone()),
@@ -302,7 +302,7 @@ pub(crate) fn silent_state(core: &mut Core) -> Vec<String> {
         let reqs = [
             (
                 Cmd::HealthReporterGet,
-                DevlinkBody::HealthReq(HealthReq {
+                DevlinkBody::from(HealthReq {
                     handle: h.clone(),
                     ..HealthReq::default()
                 }),
@@ -310,7 +310,7 @@ pub(crate) fn silent_state(core: &mut Core) -> Vec<String> {
             ),
             (
                 Cmd::ResourceDump,
-                DevlinkBody::DevReq(DevReq {
+                DevlinkBody::from(DevReq {
                     handle: h,
                     unknown: vec![],
                 }),

@@ -135,7 +135,7 @@ impl World {
             Op::ReqReload(s, action, limits, fail, admin) => {
                 let (_, knob) = self.slots[slot(s)].clone().ok_or("empty slot")?;
                 knob.store(*fail, Ordering::Relaxed);
-                let body = DevlinkBody::ReloadReq(ReloadReq {
+                let body = DevlinkBody::from(ReloadReq {
                     handle: handle(*s),
                     netns_pid: None,
                     netns_fd: None,
@@ -155,7 +155,7 @@ impl World {
                 } else {
                     ParamValue::U32(*v)
                 };
-                let body = DevlinkBody::ParamSetReq(ParamSetReq {
+                let body = DevlinkBody::from(ParamSetReq {
                     handle: handle(*s),
                     port_index: None,
                     name: format!("param{i}"),
@@ -209,14 +209,14 @@ impl World {
                 let (cmd, body) = match kind {
                     0 => (
                         Cmd::Get,
-                        DevlinkBody::DevReq(DevReq {
+                        DevlinkBody::from(DevReq {
                             handle: Some(handle(*s)),
                             unknown: vec![],
                         }),
                     ),
                     1 => (
                         Cmd::PortGet,
-                        DevlinkBody::PortGetReq(PortGetReq {
+                        DevlinkBody::from(PortGetReq {
                             handle: Some(handle(*s)),
                             index: Some(*i),
                             unknown: vec![],
@@ -224,7 +224,7 @@ impl World {
                     ),
                     _ => (
                         Cmd::ParamGet,
-                        DevlinkBody::ParamGetReq(ParamGetReq {
+                        DevlinkBody::from(ParamGetReq {
                             handle: Some(handle(*s)),
                             port_index: None,
                             name: Some(format!("param{i}")),

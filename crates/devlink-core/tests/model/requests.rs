@@ -162,7 +162,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 function,
                 unknown: vec![],
             };
-            (Cmd::PortSet, DevlinkBody::PortSetReq(body))
+            (Cmd::PortSet, DevlinkBody::from(body))
         }
         Req::PortNew(index, sf) => {
             let body = PortNewReq {
@@ -178,7 +178,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 controller: None,
                 unknown: vec![],
             };
-            (Cmd::PortNew, DevlinkBody::PortNewReq(body))
+            (Cmd::PortNew, DevlinkBody::from(body))
         }
         Req::PortDel(index) | Req::PortUnsplit(index) => {
             let cmd = if matches!(r, Req::PortDel(_)) {
@@ -191,7 +191,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 index: *index,
                 unknown: vec![],
             };
-            (cmd, DevlinkBody::PortKeyReq(body))
+            (cmd, DevlinkBody::from(body))
         }
         Req::PortSplit(index, count) => {
             let body = PortSplitReq {
@@ -200,7 +200,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 count: *count,
                 unknown: vec![],
             };
-            (Cmd::PortSplit, DevlinkBody::PortSplitReq(body))
+            (Cmd::PortSplit, DevlinkBody::from(body))
         }
         Req::RateNew(n, tx_share, tx_max, parent)
         | Req::RateSet(Err(n), tx_share, tx_max, parent) => {
@@ -232,7 +232,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 node: node_name(*n),
                 unknown: vec![],
             };
-            (Cmd::RateDel, DevlinkBody::RateDelReq(body))
+            (Cmd::RateDel, DevlinkBody::from(body))
         }
         Req::LinecardSet(index, ty) => {
             let lc_type = ty.map(|t| match t {
@@ -246,7 +246,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 lc_type,
                 unknown: vec![],
             };
-            (Cmd::LinecardSet, DevlinkBody::LinecardSetReq(body))
+            (Cmd::LinecardSet, DevlinkBody::from(body))
         }
         Req::RegionNew(port, r, id) => {
             let body = RegionNewReq {
@@ -256,7 +256,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 snapshot_id: *id,
                 unknown: vec![],
             };
-            (Cmd::RegionNew, DevlinkBody::RegionNewReq(body))
+            (Cmd::RegionNew, DevlinkBody::from(body))
         }
         Req::RegionDel(port, r, id) => {
             let body = RegionDelReq {
@@ -266,7 +266,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 snapshot_id: *id,
                 unknown: vec![],
             };
-            (Cmd::RegionDel, DevlinkBody::RegionDelReq(body))
+            (Cmd::RegionDel, DevlinkBody::from(body))
         }
         Req::HealthSet(port, known, graceful, burst, auto_recover, auto_dump) => {
             let body = HealthSetReq {
@@ -279,7 +279,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 auto_dump: *auto_dump,
                 unknown: vec![],
             };
-            (Cmd::HealthReporterSet, DevlinkBody::HealthSetReq(body))
+            (Cmd::HealthReporterSet, DevlinkBody::from(body))
         }
         Req::HealthRecover(port, known) | Req::HealthTest(port, known) => {
             let cmd = if matches!(r, Req::HealthTest(..)) {
@@ -293,7 +293,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 name: reporter(*known),
                 unknown: vec![],
             };
-            (cmd, DevlinkBody::HealthReq(body))
+            (cmd, DevlinkBody::from(body))
         }
         Req::TrapSet(t, a) => {
             let body = TrapSetReq {
@@ -302,7 +302,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 action: action(*a),
                 unknown: vec![],
             };
-            (Cmd::TrapSet, DevlinkBody::TrapSetReq(body))
+            (Cmd::TrapSet, DevlinkBody::from(body))
         }
         Req::TrapGroupSet(g, a, policer_id) => {
             let body = TrapGroupSetReq {
@@ -312,7 +312,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 policer_id: *policer_id,
                 unknown: vec![],
             };
-            (Cmd::TrapGroupSet, DevlinkBody::TrapGroupSetReq(body))
+            (Cmd::TrapGroupSet, DevlinkBody::from(body))
         }
         Req::TrapPolicerSet(id, rate, burst) => {
             let body = TrapPolicerSetReq {
@@ -322,7 +322,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 burst: *burst,
                 unknown: vec![],
             };
-            (Cmd::TrapPolicerSet, DevlinkBody::TrapPolicerSetReq(body))
+            (Cmd::TrapPolicerSet, DevlinkBody::from(body))
         }
         Req::ResourceSet(id, size) => {
             let body = ResourceSetReq {
@@ -331,7 +331,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
                 size: *size,
                 unknown: vec![],
             };
-            (Cmd::ResourceSet, DevlinkBody::ResourceSetReq(body))
+            (Cmd::ResourceSet, DevlinkBody::from(body))
         }
     }
 }
@@ -355,5 +355,5 @@ fn rate(
         tc_bws: vec![],
         unknown: vec![],
     };
-    (cmd, DevlinkBody::RateReq(body))
+    (cmd, DevlinkBody::from(body))
 }
