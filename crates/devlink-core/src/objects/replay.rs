@@ -37,14 +37,14 @@ impl Objects {
             out.push((
                 None,
                 Cmd::TrapPolicerNew,
-                DevlinkBody::TrapPolicer(p.clone()),
+                DevlinkBody::TrapPolicer(self.policer_fill(p)),
             ));
         }
         for g in &self.groups {
             out.push((None, Cmd::TrapGroupNew, DevlinkBody::TrapGroup(g.clone())));
         }
         for t in &self.traps {
-            out.push((None, Cmd::TrapNew, DevlinkBody::Trap(t.clone())));
+            out.push((None, Cmd::TrapNew, DevlinkBody::Trap(self.trap_fill(t))));
         }
         for i in self.rate_order() {
             if let Some(r) = self.rates.get(i) {
@@ -73,7 +73,7 @@ impl Objects {
             }
         }
         for t in self.traps.iter().rev() {
-            out.push((None, Cmd::TrapDel, DevlinkBody::Trap(t.clone())));
+            out.push((None, Cmd::TrapDel, DevlinkBody::Trap(self.trap_fill(t))));
         }
         for g in self.groups.iter().rev() {
             out.push((None, Cmd::TrapGroupDel, DevlinkBody::TrapGroup(g.clone())));
@@ -82,7 +82,7 @@ impl Objects {
             out.push((
                 None,
                 Cmd::TrapPolicerDel,
-                DevlinkBody::TrapPolicer(p.clone()),
+                DevlinkBody::TrapPolicer(self.policer_fill(p)),
             ));
         }
         for (&i, p) in &self.ports {

@@ -253,7 +253,7 @@ fn dump_instance(
         },
         DumpKind::Trap => by_position(&o.traps, from, emit, |t| Reply {
             cmd: Cmd::TrapNew,
-            body: DevlinkBody::Trap(t.clone()),
+            body: DevlinkBody::Trap(o.trap_fill(t)),
         }),
         DumpKind::TrapGroup => by_position(&o.groups, from, emit, |g| Reply {
             cmd: Cmd::TrapGroupNew,
@@ -261,7 +261,7 @@ fn dump_instance(
         }),
         DumpKind::TrapPolicer => by_position(&o.policers, from, emit, |p| Reply {
             cmd: Cmd::TrapPolicerNew,
-            body: DevlinkBody::TrapPolicer(p.clone()),
+            body: DevlinkBody::TrapPolicer(o.policer_fill(p)),
         }),
         // == end regions ==
     }
