@@ -527,6 +527,9 @@ pub fn remove(core: &mut Core, id: InstanceId) -> Result<(), SimError> {
 #[cfg(test)]
 mod tests {
     use devlink_core::checker::Checker;
+    use devlink_core::{Request, Response};
+    use devlink_wire::devlink::{TrapGetReq, TrapPolicerGetReq};
+    use devlink_wire::message::DevlinkBody;
     use devlink_wire::spec::Cmd;
 
     use super::*;
@@ -632,5 +635,60 @@ mod tests {
         );
         assert_eq!(count(&cmds, Cmd::TrapNew), 14);
         remove(&mut core, id).unwrap();
+    }
+
+    /// The drop count a `TRAP_GET` (of `trap`) or `TRAP_POLICER_GET` (of `policer`)
+    /// answers on device 4.
+    fn drops(core: &mut Core, trap: Option<&str>, policer: Option<u32>) -> Option<u64> {
+        let handle = Some(NsimConfig::new(4, 1).handle());
+        let (cmd, body) = match trap {
+            Some(name) => (
+                Cmd::TrapGet,
+                DevlinkBody::TrapGetReq(TrapGetReq {
+                    handle,
+                    name: Some(name.into()),
+                    unknown: Vec::new(),
+                }),
+            ),
+            None => (
+                Cmd::TrapPolicerGet,
+                DevlinkBody::TrapPolicerGetReq(TrapPolicerGetReq {
+                    handle,
+                    id: policer,
+                    unknown: Vec::new(),
+                }),
+            ),
+        };
+        let request = Request {
+            cmd,
+            body,
+            dump: false,
+            admin: false,
+        };
+        let Ok(Response::Do(replies)) = core.handle_request(request) else {
+            panic!("{trap:?} {policer:?}")
+        };
+        match &replies.first()?.body {
+            DevlinkBody::Trap(t) => t.stats.rx_dropped,
+            DevlinkBody::TrapPolicer(p) => p.stats.as_ref()?.rx_dropped,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn drop_counters_advance_per_read_per_device_and_per_policer_until_reload() {
+        let mut core = Core::new();
+        let id = probe(&mut core, &NsimConfig::new(4, 1)).unwrap();
+        // The registration replay read the trap counter 14 times, each policer's once.
+        assert_eq!(drops(&mut core, Some("tail_drop"), None), Some(14));
+        assert_eq!(drops(&mut core, Some("igmp_query"), None), Some(15));
+        assert_eq!(drops(&mut core, None, Some(2)), Some(1));
+        assert_eq!(drops(&mut core, None, Some(2)), Some(2));
+        assert_eq!(drops(&mut core, None, Some(3)), Some(1));
+        // A reload re-creates the trap data: the re-registered objects start from 0.
+        core.reload(id, ReloadAction::DriverReinit, ReloadLimit::Unspec)
+            .unwrap();
+        assert_eq!(drops(&mut core, Some("tail_drop"), None), Some(14));
+        assert_eq!(drops(&mut core, None, Some(2)), Some(1));
     }
 }
