@@ -229,7 +229,8 @@ impl Core {
     /// What dumps of every notified object kind show for a registered instance, in
     /// dump order: the instance (`NEW`), line cards, ports, trap policers, trap groups,
     /// traps, rates, regions (with their snapshot lists), params. `None` if the
-    /// instance is not registered.
+    /// instance is not registered. Like a dump, it reads the trap and policer drop
+    /// counters ([`crate::TrapCounters`]), which a counting source advances.
     #[must_use]
     pub fn dump_objects(&self, id: InstanceId) -> Option<Vec<(Cmd, DevlinkBody)>> {
         let inst = self.instances.get(&id).filter(|i| i.is_registered())?;
@@ -248,7 +249,7 @@ impl Core {
         out.extend(
             o.policers
                 .iter()
-                .map(|p| (Cmd::TrapPolicerNew, DevlinkBody::from(p.clone()))),
+                .map(|p| (Cmd::TrapPolicerNew, DevlinkBody::from(o.policer_fill(p)))),
         );
         out.extend(
             o.groups
@@ -258,7 +259,7 @@ impl Core {
         out.extend(
             o.traps
                 .iter()
-                .map(|t| (Cmd::TrapNew, DevlinkBody::from(t.clone()))),
+                .map(|t| (Cmd::TrapNew, DevlinkBody::from(o.trap_fill(t)))),
         );
         out.extend(
             o.rates

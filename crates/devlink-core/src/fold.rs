@@ -10,7 +10,8 @@
 //! The kernel changes some attributes of notified objects silently, and the `devlink`
 //! family stays compatible with it: a trap's action (`TRAP_SET`, `TRAP_GROUP_SET`), a
 //! group's policer binding (`TRAP_GROUP_SET`), a policer's rate and burst
-//! (`TRAP_POLICER_SET`), and every packet counter (`STATS`). The view leaves those
+//! (`TRAP_POLICER_SET`), and every packet and drop counter (`STATS`; drops are read
+//! from the driver at every fill, so two fills may differ). The view leaves those
 //! attributes out (`View::put`); the watch stream carries them as events.
 
 use std::sync::Arc;

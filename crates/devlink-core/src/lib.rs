@@ -5,7 +5,9 @@
 //!
 //! - [`Core`] owns every instance ([`InstanceId`]) and the notification queue.
 //! - Drivers build their devices through [`Devl`], the counterpart of the kernel's
-//!   `devl_*` functions, and receive callbacks through the [`Driver`] trait.
+//!   `devl_*` functions, and receive callbacks through the [`Driver`] trait. Trap and
+//!   policer drop counters are read at every fill from a [`TrapCounters`] the driver
+//!   shares with its instance.
 //! - [`checker`] validates any event stream against the notification contract, and
 //!   [`fold`] replays a stream into the state a dump shows.
 
@@ -38,7 +40,7 @@ pub use objects::{
     DevObjError, DpipeTableDef, FlashParams, InfoReq, RESOURCE_ID_PARENT_TOP, ResourceDef, SbDef,
     SbPoolInfo, SbPortPoolKey, SbTcKey, VersionType,
 };
-pub use objects::{ParamDef, PortAttrs, RegionDef, ReporterOps};
+pub use objects::{ParamDef, PortAttrs, RegionDef, ReporterOps, TrapCounters};
 pub use port_ops::{
     EswitchOps, PortFnChange, PortNewAttrs, PortOps, RateChange, RateOps, RateSetOps,
 };

@@ -1,7 +1,8 @@
 //! devlink-sim: simulated devlink devices driven through [`devlink_core`]. Sans-IO.
 //!
 //! - [`NsimDevice`] is netdevsim (`drivers/net/netdevsim/dev.c`): the objects a new
-//!   device creates, reload (driver_reinit) and the `fail_reload` / `dont_allow_reload`
+//!   device creates, its trap and policer drop counters (advanced by every read, as
+//!   netdevsim's), reload (driver_reinit) and the `fail_reload` / `dont_allow_reload`
 //!   fault knobs. [`probe`] and [`remove`] bring a device into a [`devlink_core::Core`]
 //!   and out of it in netdevsim's order, either as Debian 6.1 does (instance registered
 //!   last, unregistered first: every object is announced by the replay) or as mainline

@@ -2,9 +2,12 @@
 //! simulated device. Names, values and order follow the Debian 6.1 netdevsim that
 //! recorded `shared/traces/kernel-6.1`; see `kernel-semantics.md` §5.3 and §5.4.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use devlink_core::{
     Core, CoreError, Devl, Driver, DriverError, Errno, InstanceId, ParamDef, PortAttrs, RegionDef,
-    ReloadCaps,
+    ReloadCaps, TrapCounters,
 };
 use devlink_wire::devlink::{
     Handle, ParamValue, Stats, Trap, TrapGroup, TrapMetadata, TrapPolicer,
@@ -326,6 +329,8 @@ impl NsimDevice {
         for (id, _, _) in POLICERS.iter().rev() {
             devl.trap_policer_unregister(*id)?;
         }
+        // nsim_dev_traps_exit frees the trap data and its counters.
+        devl.trap_counters_set(None);
         devl.region_destroy(None, "dummy")?;
         self.torn_down = true;
         Ok(())
@@ -338,10 +343,40 @@ impl NsimDevice {
     }
 }
 
-/// `nsim_dev_traps_init`: policers, groups, traps, each in array order. Stats are what
-/// the kernel reports with netdevsim's counter ops (see the crate's kernel trace test
-/// for the drop counters, which netdevsim advances on every read).
+/// The drop counters of `struct nsim_trap_data`, read by netdevsim's
+/// `trap_drop_counter_get` and `trap_policer_counter_get` ops. They live in the trap
+/// data that `nsim_dev_traps_init` allocates zeroed and `nsim_dev_traps_exit` frees: a
+/// reload (driver_reinit) starts them from 0 again.
+#[derive(Debug, Default)]
+struct TrapData {
+    /// `trap_pkt_cnt`: one counter for every trap of the device.
+    trap_pkt_cnt: AtomicU64,
+    /// `trap_policers_cnt_arr`: one counter per policer, at `id - 1`.
+    trap_policers_cnt_arr: [AtomicU64; POLICERS.len()],
+}
+
+impl TrapCounters for TrapData {
+    /// `nsim_dev_devlink_trap_drop_counter_get`: the device's one counter, whichever
+    /// trap is asked about, advanced by every read (so each fill of a trap message
+    /// shows the next value).
+    fn trap_drop(&self, _trap: &str) -> Option<u64> {
+        Some(self.trap_pkt_cnt.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// `nsim_dev_devlink_trap_policer_counter_get`: the policer's own counter, advanced
+    /// by every read.
+    fn policer_drop(&self, id: u32) -> Option<u64> {
+        let index = usize::try_from(id.checked_sub(1)?).ok()?;
+        let counter = self.trap_policers_cnt_arr.get(index)?;
+        Some(counter.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// `nsim_dev_traps_init`: fresh trap data (its drop counters at 0, read at every fill
+/// through [`TrapCounters`]), then policers, groups, traps, each in array order. Groups
+/// and traps report zero packets and bytes (nothing is ever trapped here).
 fn traps_init(devl: &mut Devl<'_>) -> Result<(), CoreError> {
+    devl.trap_counters_set(Some(Arc::new(TrapData::default())));
     let nobody = Handle::new("", "");
     for (id, rate, burst) in POLICERS {
         devl.trap_policer_register(TrapPolicer {
@@ -349,10 +384,7 @@ fn traps_init(devl: &mut Devl<'_>) -> Result<(), CoreError> {
             id,
             rate,
             burst,
-            stats: Some(Stats {
-                rx_dropped: Some(0),
-                ..Stats::default()
-            }),
+            stats: None,
             unknown: Vec::new(),
         })?;
     }
@@ -384,10 +416,9 @@ fn traps_init(devl: &mut Devl<'_>) -> Result<(), CoreError> {
                 unknown: Vec::new(),
             },
             stats: Stats {
-                rx_dropped: Some(0),
                 rx_packets: Some(0),
                 rx_bytes: Some(0),
-                unknown: Vec::new(),
+                ..Stats::default()
             },
             unknown: Vec::new(),
         })?;
@@ -496,6 +527,9 @@ pub fn remove(core: &mut Core, id: InstanceId) -> Result<(), SimError> {
 #[cfg(test)]
 mod tests {
     use devlink_core::checker::Checker;
+    use devlink_core::{Request, Response};
+    use devlink_wire::devlink::{TrapGetReq, TrapPolicerGetReq};
+    use devlink_wire::message::DevlinkBody;
     use devlink_wire::spec::Cmd;
 
     use super::*;
@@ -601,5 +635,60 @@ mod tests {
         );
         assert_eq!(count(&cmds, Cmd::TrapNew), 14);
         remove(&mut core, id).unwrap();
+    }
+
+    /// The drop count a `TRAP_GET` (of `trap`) or `TRAP_POLICER_GET` (of `policer`)
+    /// answers on device 4.
+    fn drops(core: &mut Core, trap: Option<&str>, policer: Option<u32>) -> Option<u64> {
+        let handle = Some(NsimConfig::new(4, 1).handle());
+        let (cmd, body) = match trap {
+            Some(name) => (
+                Cmd::TrapGet,
+                DevlinkBody::from(TrapGetReq {
+                    handle,
+                    name: Some(name.into()),
+                    unknown: Vec::new(),
+                }),
+            ),
+            None => (
+                Cmd::TrapPolicerGet,
+                DevlinkBody::from(TrapPolicerGetReq {
+                    handle,
+                    id: policer,
+                    unknown: Vec::new(),
+                }),
+            ),
+        };
+        let request = Request {
+            cmd,
+            body,
+            dump: false,
+            admin: false,
+        };
+        let Ok(Response::Do(replies)) = core.handle_request(request) else {
+            panic!("{trap:?} {policer:?}")
+        };
+        match &replies.first()?.body {
+            DevlinkBody::Trap(t) => t.stats.rx_dropped,
+            DevlinkBody::TrapPolicer(p) => p.stats.as_ref()?.rx_dropped,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn drop_counters_advance_per_read_per_device_and_per_policer_until_reload() {
+        let mut core = Core::new();
+        let id = probe(&mut core, &NsimConfig::new(4, 1)).unwrap();
+        // The registration replay read the trap counter 14 times, each policer's once.
+        assert_eq!(drops(&mut core, Some("tail_drop"), None), Some(14));
+        assert_eq!(drops(&mut core, Some("igmp_query"), None), Some(15));
+        assert_eq!(drops(&mut core, None, Some(2)), Some(1));
+        assert_eq!(drops(&mut core, None, Some(2)), Some(2));
+        assert_eq!(drops(&mut core, None, Some(3)), Some(1));
+        // A reload re-creates the trap data: the re-registered objects start from 0.
+        core.reload(id, ReloadAction::DriverReinit, ReloadLimit::Unspec)
+            .unwrap();
+        assert_eq!(drops(&mut core, Some("tail_drop"), None), Some(14));
+        assert_eq!(drops(&mut core, None, Some(2)), Some(1));
     }
 }

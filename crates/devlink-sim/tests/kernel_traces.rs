@@ -1,16 +1,13 @@
 //! The simulator against a real kernel: for each Debian 6.1 netdevsim scenario in
 //! `../shared/traces/kernel-6.1/<scenario>/netlink.pcap`, the devlink multicast
 //! notifications of every step are compared with what devlink-core + [`NsimDevice`]
-//! queue for the same action: same commands, same order, same attribute values.
+//! queue for the same action: same commands, same order, same attribute values —
+//! including the trap and policer drop counters (`RX_DROPPED`), which netdevsim advances
+//! on every read, i.e. on every fill of a message (0, 1, … 13 across the 14 `TRAP_NEW`s
+//! of a registration; the core reads them through `TrapCounters` at each fill).
 //!
 //! Normalised on both sides, and nothing else:
 //! - netdev names and ifindexes (they depend on the VM);
-//! - the drop counters in trap and trap policer stats (`RX_DROPPED`): netdevsim's
-//!   `trap_drop_counter_get` / `trap_policer_counter_get` return a counter and advance
-//!   it on every read, i.e. on every fill of a message (the capture shows 0, 1, … 13
-//!   across the 14 `TRAP_NEW`s). The core stores object bodies and has no fill-time
-//!   driver hook to reproduce that yet (an open design question, reported with issue 4);
-//!   the attribute's presence is still compared;
 //! - at unregistration, the order of the `PARAM_DEL` and `PORT_DEL` runs: 6.1 replays
 //!   them in reverse registration order, the core follows mainline (ascending param id,
 //!   ascending port index), see `shared/reference/kernel-semantics.md` §3.3 ("Old era:
@@ -129,31 +126,18 @@ fn drain(core: &mut Core) -> Vec<Ntf> {
         .collect()
 }
 
-/// Netdev names and ifindexes, and netdevsim's read-advanced drop counters.
+/// Netdev names and ifindexes.
 fn normalise(ntfs: Vec<Ntf>) -> Vec<Ntf> {
     ntfs.into_iter()
         .map(|(cmd, mut body)| {
-            match &mut body {
-                DevlinkBody::Port(p) => {
-                    let p = std::sync::Arc::make_mut(p);
-                    if p.netdev_ifindex.is_some() {
-                        p.netdev_ifindex = Some(0);
-                    }
-                    if p.netdev_name.is_some() {
-                        p.netdev_name = Some("netdev".into());
-                    }
+            if let DevlinkBody::Port(p) = &mut body {
+                let p = std::sync::Arc::make_mut(p);
+                if p.netdev_ifindex.is_some() {
+                    p.netdev_ifindex = Some(0);
                 }
-                DevlinkBody::Trap(t) if t.stats.rx_dropped.is_some() => {
-                    std::sync::Arc::make_mut(t).stats.rx_dropped = Some(0);
+                if p.netdev_name.is_some() {
+                    p.netdev_name = Some("netdev".into());
                 }
-                DevlinkBody::TrapPolicer(p) => {
-                    if let Some(s) = &mut std::sync::Arc::make_mut(p).stats
-                        && s.rx_dropped.is_some()
-                    {
-                        s.rx_dropped = Some(0);
-                    }
-                }
-                _ => {}
             }
             (cmd, body)
         })

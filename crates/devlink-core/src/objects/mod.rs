@@ -13,11 +13,13 @@ mod replay;
 mod resource;
 mod sb;
 mod trap;
+mod trap_stats;
 
 pub use health::ReporterOps;
 pub use param::ParamDef;
 pub use port::PortAttrs;
 pub use region::RegionDef;
+pub use trap_stats::TrapCounters;
 
 pub use dpipe::DpipeTableDef;
 pub use info::{FlashParams, InfoReq, VersionType};
@@ -52,12 +54,14 @@ pub(crate) struct Objects {
     pub(crate) ports: BTreeMap<u32, Arc<Port>>,
     /// By param id: generic ids first, then driver ids (the params xarray).
     pub(crate) params: BTreeMap<u32, ParamItem>,
-    /// Registration order.
+    /// Registration order. Stored without stats (see `trap_counters`).
     pub(crate) policers: Vec<TrapPolicer>,
     /// Registration order.
     pub(crate) groups: Vec<TrapGroup>,
-    /// Registration order.
+    /// Registration order. Stored without drop counts (see `trap_counters`).
     pub(crate) traps: Vec<Trap>,
+    /// Where trap and policer drop counts are read at every fill (`trap_stats.rs`).
+    pub(crate) trap_counters: Option<Arc<dyn TrapCounters>>,
     /// Creation order; instance and port regions.
     pub(crate) regions: Vec<RegionItem>,
     /// Creation order; leaves and nodes.

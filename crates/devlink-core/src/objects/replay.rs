@@ -36,13 +36,17 @@ impl Objects {
             out.push((Some(i), Cmd::PortNew, DevlinkBody::Port(Arc::clone(p))));
         }
         for p in &self.policers {
-            out.push((None, Cmd::TrapPolicerNew, DevlinkBody::from(p.clone())));
+            out.push((
+                None,
+                Cmd::TrapPolicerNew,
+                DevlinkBody::from(self.policer_fill(p)),
+            ));
         }
         for g in &self.groups {
             out.push((None, Cmd::TrapGroupNew, DevlinkBody::from(g.clone())));
         }
         for t in &self.traps {
-            out.push((None, Cmd::TrapNew, DevlinkBody::from(t.clone())));
+            out.push((None, Cmd::TrapNew, DevlinkBody::from(self.trap_fill(t))));
         }
         for i in self.rate_order() {
             if let Some(r) = self.rates.get(i) {
@@ -71,13 +75,17 @@ impl Objects {
             }
         }
         for t in self.traps.iter().rev() {
-            out.push((None, Cmd::TrapDel, DevlinkBody::from(t.clone())));
+            out.push((None, Cmd::TrapDel, DevlinkBody::from(self.trap_fill(t))));
         }
         for g in self.groups.iter().rev() {
             out.push((None, Cmd::TrapGroupDel, DevlinkBody::from(g.clone())));
         }
         for p in self.policers.iter().rev() {
-            out.push((None, Cmd::TrapPolicerDel, DevlinkBody::from(p.clone())));
+            out.push((
+                None,
+                Cmd::TrapPolicerDel,
+                DevlinkBody::from(self.policer_fill(p)),
+            ));
         }
         for (&i, p) in &self.ports {
             out.push((Some(i), Cmd::PortDel, DevlinkBody::Port(Arc::clone(p))));

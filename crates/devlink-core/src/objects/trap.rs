@@ -1,6 +1,7 @@
 //! Traps, trap groups and trap policers (kernel: `net/devlink/trap.c`). A driver hands
 //! over the objects as the kernel would describe them (the core sets the handle); the
-//! core keeps the dependency order: policer → group → trap.
+//! core keeps the dependency order: policer → group → trap. Drop counts are not part of
+//! what is stored: they are read at every fill (`trap_stats.rs`).
 
 use devlink_wire::devlink::{Trap, TrapGroup, TrapPolicer};
 use devlink_wire::message::DevlinkBody;
@@ -10,13 +11,16 @@ use crate::Devl;
 use crate::error::{CoreError, TrapError};
 
 impl Devl<'_> {
-    /// `devl_trap_policers_register` for one policer; `TRAP_POLICER_NEW`.
+    /// `devl_trap_policers_register` for one policer; `TRAP_POLICER_NEW`. The body's
+    /// `stats` are ignored: a policer's only counter, its drops, is read at every fill
+    /// from [`crate::TrapCounters`].
     pub fn trap_policer_register(&mut self, mut policer: TrapPolicer) -> Result<(), CoreError> {
         let o = &mut self.inst.objects;
         if policer.id == 0 || o.policers.iter().any(|p| p.id == policer.id) {
             return Err(TrapError::Exists(format!("trap policer {}", policer.id)).into());
         }
         policer.handle = self.inst.handle.clone();
+        policer.stats = None;
         let id = policer.id;
         o.policers.push(policer);
         self.changed();
@@ -76,7 +80,9 @@ impl Devl<'_> {
         Ok(())
     }
 
-    /// `devl_traps_register` for one trap; its group must exist. `TRAP_NEW`.
+    /// `devl_traps_register` for one trap; its group must exist. `TRAP_NEW`. The body's
+    /// packet and byte counters are kept; its `rx_dropped` is ignored (read at every
+    /// fill from [`crate::TrapCounters`]).
     pub fn trap_register(&mut self, mut trap: Trap) -> Result<(), CoreError> {
         let o = &mut self.inst.objects;
         if o.traps.iter().any(|t| t.name == trap.name) {
@@ -86,6 +92,7 @@ impl Devl<'_> {
             return Err(TrapError::NotFound(format!("trap group {}", trap.group)).into());
         }
         trap.handle = self.inst.handle.clone();
+        trap.stats.rx_dropped = None;
         let name = trap.name.clone();
         o.traps.push(trap);
         self.changed();
@@ -150,8 +157,9 @@ impl Devl<'_> {
 
     fn policer_notify(&mut self, id: u32, cmd: Cmd) {
         self.notify(None, cmd, |inst| {
-            let p = inst.objects.policers.iter().find(|p| p.id == id);
-            p.cloned().map(DevlinkBody::from)
+            let o = &inst.objects;
+            let p = o.policers.iter().find(|p| p.id == id);
+            p.map(|p| DevlinkBody::from(o.policer_fill(p)))
         });
     }
 
@@ -164,8 +172,9 @@ impl Devl<'_> {
 
     fn trap_notify(&mut self, name: &str, cmd: Cmd) {
         self.notify(None, cmd, |inst| {
-            let t = inst.objects.traps.iter().find(|t| t.name == name);
-            t.cloned().map(DevlinkBody::from)
+            let o = &inst.objects;
+            let t = o.traps.iter().find(|t| t.name == name);
+            t.map(|t| DevlinkBody::from(o.trap_fill(t)))
         });
     }
 }

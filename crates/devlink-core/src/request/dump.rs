@@ -255,7 +255,7 @@ fn dump_instance(
         },
         DumpKind::Trap => by_position(&o.traps, from, emit, |t| Reply {
             cmd: Cmd::TrapNew,
-            body: DevlinkBody::from(t.clone()),
+            body: DevlinkBody::from(o.trap_fill(t)),
         }),
         DumpKind::TrapGroup => by_position(&o.groups, from, emit, |g| Reply {
             cmd: Cmd::TrapGroupNew,
@@ -263,7 +263,7 @@ fn dump_instance(
         }),
         DumpKind::TrapPolicer => by_position(&o.policers, from, emit, |p| Reply {
             cmd: Cmd::TrapPolicerNew,
-            body: DevlinkBody::from(p.clone()),
+            body: DevlinkBody::from(o.policer_fill(p)),
         }),
         // == end regions ==
     }

@@ -21,7 +21,7 @@ fn reply(cmd: Cmd, body: DevlinkBody) -> Response {
 
 impl Core {
     /// `TRAP_GET` do: `-EOPNOTSUPP` for a device without traps, `-ENOENT` for an unknown
-    /// (or missing) name; answered as `TRAP_NEW`.
+    /// (or missing) name; answered as `TRAP_NEW`, its drop count read now.
     pub(crate) fn trap_get(&self, req: &TrapGetReq) -> Result<Response, Rejection> {
         let (_, inst) = instance(self, req.handle.as_ref())?;
         let traps = &inst.objects.traps;
@@ -32,7 +32,10 @@ impl Core {
             .iter()
             .find(|t| Some(&t.name) == req.name.as_ref())
             .ok_or(Rejection::msg(Errno::ENOENT, NO_TRAP))?;
-        Ok(reply(Cmd::TrapNew, DevlinkBody::from(trap.clone())))
+        Ok(reply(
+            Cmd::TrapNew,
+            DevlinkBody::from(inst.objects.trap_fill(trap)),
+        ))
     }
 
     /// `TRAP_GROUP_GET` do, answered as `TRAP_GROUP_NEW`.
@@ -49,7 +52,7 @@ impl Core {
         Ok(reply(Cmd::TrapGroupNew, DevlinkBody::from(group.clone())))
     }
 
-    /// `TRAP_POLICER_GET` do, answered as `TRAP_POLICER_NEW`.
+    /// `TRAP_POLICER_GET` do, answered as `TRAP_POLICER_NEW` (drops read now).
     pub(crate) fn trap_policer_get(&self, req: &TrapPolicerGetReq) -> Result<Response, Rejection> {
         let (_, inst) = instance(self, req.handle.as_ref())?;
         let policers = &inst.objects.policers;
@@ -62,7 +65,7 @@ impl Core {
             .ok_or(Rejection::msg(Errno::ENOENT, NO_POLICER))?;
         Ok(reply(
             Cmd::TrapPolicerNew,
-            DevlinkBody::from(policer.clone()),
+            DevlinkBody::from(inst.objects.policer_fill(policer)),
         ))
     }
 
