@@ -1,9 +1,8 @@
 //! [`Core`]: every instance, the lifecycle transitions and the notification queue.
 
-use std::sync::Arc;
-
 use std::any::Any;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use devlink_wire::devlink::Handle;
 use devlink_wire::message::DevlinkBody;

@@ -12,11 +12,11 @@
 //! group's policer binding (`TRAP_GROUP_SET`), a policer's rate and burst
 //! (`TRAP_POLICER_SET`), and every packet and drop counter (`STATS`; drops are read
 //! from the driver at every fill, so two fills may differ). The view leaves those
-//! attributes out (`View::put`); the watch stream carries them as events.
-
-use std::sync::Arc;
+//! attributes out (`View::put`). The watch stream will carry the set-request changes
+//! (they advance the revision); counters are read, never announced.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use devlink_wire::devlink::{
     Dev, Handle, Linecard, Param, Port, Rate, RateKey, RegionEventKind, Stats, Trap, TrapGroup,

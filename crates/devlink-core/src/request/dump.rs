@@ -7,9 +7,8 @@
 //! resume at the first key at or after the last one not sent (so objects added or removed
 //! elsewhere never shift the walk); list-based objects resume by position.
 
-use std::sync::Arc;
-
 use std::ops::Bound;
+use std::sync::Arc;
 
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
