@@ -3,7 +3,7 @@
 //! object. And the state that has no notifications (health reporters, resources), for
 //! checking that a refused request did not change it.
 
-use devlink_core::{Core, DumpCursor, DumpStep, Reply, Request, Response};
+use devlink_core::{Accepted, Core, DumpCursor, DumpStep, Reply, Request, Response};
 use devlink_wire::devlink::{
     DevReq, HealthReq, LinecardGetReq, ParamGetReq, PortGetReq, RateGetReq, RegionGetReq,
     TrapGetReq, TrapGroupGetReq, TrapPolicerGetReq,
@@ -242,7 +242,10 @@ pub(crate) fn check(
         admin: false,
     });
     let mut cursor = match r {
-        Ok(Response::Dump(c)) => c,
+        Ok(Accepted {
+            response: Response::Dump(c),
+            ..
+        }) => c,
         Err(e) if h.is_some() && ids.is_empty() && e.errno.0 == 19 => {
             return Ok(format!("dump {cmd:?} ENODEV"));
         }
@@ -266,7 +269,7 @@ pub(crate) fn check(
             dump: false,
             admin: false,
         });
-        if r != Ok(Response::Do(vec![reply.clone()])) {
+        if r != Ok(Response::Do(vec![reply.clone()]).into()) {
             return Err(format!("dump reply {reply:?} but do {cmd:?} gives {r:?}"));
         }
     }
@@ -325,7 +328,10 @@ pub(crate) fn silent_state(core: &mut Core) -> Vec<String> {
                 admin: false,
             });
             let shown = match r {
-                Ok(Response::Dump(mut c)) => format!("{:?}", read(core, &mut c, u8::MAX)),
+                Ok(Accepted {
+                    response: Response::Dump(mut c),
+                    ..
+                }) => format!("{:?}", read(core, &mut c, u8::MAX)),
                 other => format!("{other:?}"),
             };
             out.push(shown);
