@@ -1,7 +1,7 @@
 //! Random dumps, read a few replies per call: they list exactly the objects there are
 //! (as `Core::dump_objects` has them), and each reply equals the do-style `GET` of its
-//! object. And the state that has no notifications (health reporters, resources), for
-//! checking that a refused request did not change it.
+//! object. And the state that has no notifications (health reporters, resources, shared
+//! buffers), for checking that a refused request did not change it.
 
 use devlink_core::{Accepted, Core, DumpCursor, DumpStep, Reply, Request, Response};
 use devlink_wire::devlink::{
@@ -297,7 +297,8 @@ pub(crate) fn check(
     Ok(trace)
 }
 
-/// What the health reporter and resource dumps show for every slot (or why not).
+/// What the health reporter and resource dumps show for every slot (or why not), and
+/// the shared-buffer state of its driver.
 pub(crate) fn silent_state(core: &mut Core) -> Vec<String> {
     let mut out = Vec::new();
     for s in 0..SLOTS {
@@ -336,6 +337,7 @@ pub(crate) fn silent_state(core: &mut Core) -> Vec<String> {
             };
             out.push(shown);
         }
+        out.push(crate::sb::state(core, &handle(s)));
     }
     out
 }
