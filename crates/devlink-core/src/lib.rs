@@ -45,7 +45,7 @@ pub use port_ops::{
     EswitchOps, PortFnChange, PortNewAttrs, PortOps, RateChange, RateOps, RateSetOps,
 };
 pub use request::{
-    DumpCursor, DumpStep, NotifyFilter, Rejection, Reply, Request, Response, SELFTEST_ID_FLASH,
-    has_doit, has_dumpit, is_admin_cmd,
+    Accepted, DumpCursor, DumpStep, NotifyFilter, Rejection, Reply, Request, Response,
+    SELFTEST_ID_FLASH, has_doit, has_dumpit, is_admin_cmd,
 };
 pub use time::Time;

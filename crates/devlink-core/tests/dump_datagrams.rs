@@ -43,6 +43,7 @@ fn a_large_port_dump_fits_4k_reads() {
             admin: false,
         })
         .unwrap()
+        .response
     else {
         panic!("not a dump")
     };

@@ -9,8 +9,8 @@
 )]
 
 use devlink_core::{
-    Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, NoopDriver, ParamDef, PortAttrs,
-    Rejection, ReloadCaps, Reply, Request, Response,
+    Accepted, Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, NoopDriver, ParamDef,
+    PortAttrs, Rejection, ReloadCaps, Reply, Request, Response,
 };
 use devlink_wire::devlink::{
     Bitfield32, DevReq, Handle, ParamGetReq, ParamSetReq, ParamValue, PortGetReq, ReloadReq,
@@ -120,7 +120,11 @@ fn get_do_and_errors() {
             unknown: vec![],
         }),
     ));
-    let Ok(Response::Do(replies)) = r else {
+    let Ok(Accepted {
+        response: Response::Do(replies),
+        ..
+    }) = r
+    else {
         panic!("{r:?}")
     };
     assert_eq!(replies.len(), 1);
@@ -163,7 +167,7 @@ fn get_dump_lists_registered_instances_in_index_order() {
         }),
     );
     r.dump = true;
-    let resp = core.handle_request(r).unwrap();
+    let resp = core.handle_request(r).unwrap().response;
     let replies = dump_all(&core, resp, 1);
     let names: Vec<String> = replies
         .iter()
@@ -189,7 +193,7 @@ fn port_dump_resumes_by_key_across_changes() {
         }),
     );
     r.dump = true;
-    let Response::Dump(mut cursor) = core.handle_request(r).unwrap() else {
+    let Response::Dump(mut cursor) = core.handle_request(r).unwrap().response else {
         panic!()
     };
     let mut seen = Vec::new();
@@ -231,7 +235,7 @@ fn filtered_dump_and_unknown_handle() {
         }),
     );
     r.dump = true;
-    let resp = core.handle_request(r.clone()).unwrap();
+    let resp = core.handle_request(r.clone()).unwrap().response;
     let Response::Dump(c) = &resp else { panic!() };
     assert!(c.filtered());
     assert_eq!(dump_all(&core, resp, 2).len(), 3);
@@ -257,7 +261,11 @@ fn port_get_do() {
             }),
         )
     };
-    let Ok(Response::Do(r)) = core.handle_request(get(Some(1))) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(get(Some(1)))
+    else {
         panic!()
     };
     assert!(matches!(&r[0].body, DevlinkBody::Port(p) if p.index == 1));
@@ -355,7 +363,7 @@ fn param_get_and_set() {
         ParamCmode::Driverinit,
         Some(ParamValue::U32(4)),
     )));
-    assert_eq!(ok, Ok(Response::Do(vec![])));
+    assert_eq!(ok, Ok(Response::Do(vec![]).into()));
     let n = core.poll_notification().unwrap();
     assert_eq!(n.cmd, Cmd::ParamNew);
     let DevlinkBody::Param(p) = n.body else {
@@ -376,7 +384,11 @@ fn param_get_and_set() {
     let mut reset = param_set("max_macs", ParamCmode::Driverinit, None);
     reset.reset_default = true;
     core.handle_request(set(reset)).unwrap();
-    let Ok(Response::Do(r)) = core.handle_request(get(Some("max_macs"))) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(get(Some("max_macs")))
+    else {
         panic!()
     };
     let DevlinkBody::Param(p) = &r[0].body else {
@@ -421,8 +433,10 @@ fn reload_checks_in_kernel_order() {
         Rejection::msg(Errno::EINVAL, "Requested limit is invalid for this action")
     );
     // fw_activate with no_reset is fine: the reply names what was done.
-    let Ok(Response::Do(replies)) =
-        core.handle_request(r(Some(ReloadAction::FwActivate), Some(0b10)))
+    let Ok(Accepted {
+        response: Response::Do(replies),
+        ..
+    }) = core.handle_request(r(Some(ReloadAction::FwActivate), Some(0b10)))
     else {
         panic!()
     };
@@ -434,7 +448,10 @@ fn reload_checks_in_kernel_order() {
         1 << ReloadAction::FwActivate.repr()
     );
     // A plain reload gets only the ACK, and the stats NEW.
-    assert_eq!(core.handle_request(r(None, None)), Ok(Response::Do(vec![])));
+    assert_eq!(
+        core.handle_request(r(None, None)),
+        Ok(Response::Do(vec![]).into())
+    );
 
     let mut bare = Core::new();
     device(&mut bare, 1, 0, Box::new(NoopDriver));
@@ -466,14 +483,16 @@ fn notify_filter_set_and_matching() {
         r.admin = false; // not an admin command, and no instance needed
         r
     };
-    let Ok(Response::NotifyFilter(Some(f))) =
-        core.handle_request(set(None, Some("netdevsim1"), Some(0)))
+    let Ok(Accepted {
+        response: Response::NotifyFilter(Some(f)),
+        ..
+    }) = core.handle_request(set(None, Some("netdevsim1"), Some(0)))
     else {
         panic!()
     };
     assert_eq!(
         core.handle_request(set(None, None, None)),
-        Ok(Response::NotifyFilter(None))
+        Ok(Response::NotifyFilter(None).into())
     );
 
     // Events of two devices: the filter keeps dev netdevsim1, and of its ports only 0.
@@ -530,6 +549,28 @@ fn port_params_are_not_supported() {
     );
     let mut dump = get;
     dump.dump = true;
-    let resp = core.handle_request(dump).unwrap();
-    assert!(dump_all(&core, resp, 10).is_empty());
+    // The dump lists nothing, and its NLMSG_DONE carries the message as a warning.
+    let Ok(Accepted {
+        response: Response::Dump(mut cursor),
+        warning: None,
+    }) = core.handle_request(dump)
+    else {
+        panic!()
+    };
+    assert_eq!(cursor.warning(), Some("Port params are not supported"));
+    assert_eq!(core.dump_next(&mut cursor, &mut |_| true), DumpStep::Done);
+    assert_eq!(cursor.take_error(), None);
+    // Other dumps do not warn.
+    let r = core.handle_request(Request {
+        dump: true,
+        ..req(Cmd::Get, DevlinkBody::from(DevReq::default()))
+    });
+    let Ok(Accepted {
+        response: Response::Dump(cursor),
+        ..
+    }) = r
+    else {
+        panic!()
+    };
+    assert_eq!(cursor.warning(), None);
 }

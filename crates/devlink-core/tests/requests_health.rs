@@ -10,8 +10,8 @@
 )]
 
 use devlink_core::{
-    Core, Devl, Driver, DriverError, DumpCursor, DumpStep, Errno, InstanceId, PortAttrs, Rejection,
-    Reply, ReporterOps, Request, Response, Time,
+    Accepted, Core, Devl, Driver, DriverError, DumpCursor, DumpStep, Errno, InstanceId, PortAttrs,
+    Rejection, Reply, ReporterOps, Request, Response, Time,
 };
 use devlink_wire::devlink::{
     FmsgItem, FmsgValue, Handle, HealthReporter, HealthReq, HealthSetReq, HealthState,
@@ -131,7 +131,11 @@ fn rejected(core: &mut Core, r: Request) -> Rejection {
 
 fn reporter(core: &mut Core, port: Option<u32>, name: &str) -> HealthReporter {
     let r = core.handle_request(req(Cmd::HealthReporterGet, port, Some(name)));
-    let Ok(Response::Do(r)) = r else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = r
+    else {
         panic!("{r:?}")
     };
     assert_eq!(r[0].cmd, Cmd::HealthReporterGet);
@@ -202,7 +206,11 @@ fn get_do_and_dumps() {
 
     let mut dump = req(Cmd::HealthReporterGet, None, None);
     dump.dump = true;
-    let Ok(Response::Dump(mut c)) = core.handle_request(dump.clone()) else {
+    let Ok(Accepted {
+        response: Response::Dump(mut c),
+        ..
+    }) = core.handle_request(dump.clone())
+    else {
         panic!()
     };
     assert_eq!(names(&pull(&core, &mut c, 1)), ["full", "empty", "p"]);
@@ -210,7 +218,11 @@ fn get_do_and_dumps() {
         port_index: Some(0),
         ..HealthReq::default()
     });
-    let Ok(Response::Dump(mut c)) = core.handle_request(dump) else {
+    let Ok(Accepted {
+        response: Response::Dump(mut c),
+        ..
+    }) = core.handle_request(dump)
+    else {
         panic!()
     };
     assert!(c.filtered());
@@ -254,7 +266,7 @@ fn set_checks_ops_and_periods_and_is_silent() {
         s.auto_recover = Some(false);
         s.auto_dump = Some(false);
     }));
-    assert_eq!(ok, Ok(Response::Do(vec![])));
+    assert_eq!(ok, Ok(Response::Do(vec![]).into()));
     assert_eq!(core.pending_notifications(), 0);
     assert!(core.revision() > rev);
     let r = reporter(&mut core, None, "full");
@@ -311,7 +323,10 @@ fn test_reports_auto_dumps_and_auto_recovers_within_the_graceful_period() {
         realtime_ns: 77,
     });
     let test = req(Cmd::HealthReporterTest, None, Some("full"));
-    assert_eq!(core.handle_request(test.clone()), Ok(Response::Do(vec![])));
+    assert_eq!(
+        core.handle_request(test.clone()),
+        Ok(Response::Do(vec![]).into())
+    );
     recover_event(&mut core, HealthState::Error, 1, 0);
     recover_event(&mut core, HealthState::Healthy, 1, 1);
     assert_eq!(core.pending_notifications(), 0);
@@ -333,14 +348,14 @@ fn test_reports_auto_dumps_and_auto_recovers_within_the_graceful_period() {
     // A user recover.
     assert_eq!(
         core.handle_request(req(Cmd::HealthReporterRecover, None, Some("full"))),
-        Ok(Response::Do(vec![]))
+        Ok(Response::Do(vec![]).into())
     );
     recover_event(&mut core, HealthState::Healthy, 2, 2);
     // Healthy: nothing happens.
     let rev = core.revision();
     assert_eq!(
         core.handle_request(req(Cmd::HealthReporterRecover, None, Some("full"))),
-        Ok(Response::Do(vec![]))
+        Ok(Response::Do(vec![]).into())
     );
     assert_eq!((core.revision(), core.pending_notifications()), (rev, 0));
 
@@ -427,7 +442,11 @@ fn diagnose_answers_in_several_messages() {
         },
     );
     let r = core.handle_request(req(Cmd::HealthReporterDiagnose, None, Some("full")));
-    let Ok(Response::Multi(replies)) = r else {
+    let Ok(Accepted {
+        response: Response::Multi(replies),
+        ..
+    }) = r
+    else {
         panic!("{r:?}")
     };
     assert!(replies.len() > 1);
@@ -465,7 +484,11 @@ fn dump_get_takes_a_dump_sends_it_and_notices_a_new_one() {
     dump.dump = true;
     // No dump stored: one is taken now (silently, counted).
     let rev = core.revision();
-    let Ok(Response::Dump(mut c)) = core.handle_request(dump.clone()) else {
+    let Ok(Accepted {
+        response: Response::Dump(mut c),
+        ..
+    }) = core.handle_request(dump.clone())
+    else {
         panic!()
     };
     assert!(core.revision() > rev);
@@ -477,7 +500,11 @@ fn dump_get_takes_a_dump_sends_it_and_notices_a_new_one() {
     assert_eq!(reporter(&mut core, None, "full").dump_ts, Some(42));
 
     // Cleared between two messages: the dump fails with EAGAIN.
-    let Ok(Response::Dump(mut c)) = core.handle_request(dump.clone()) else {
+    let Ok(Accepted {
+        response: Response::Dump(mut c),
+        ..
+    }) = core.handle_request(dump.clone())
+    else {
         panic!()
     };
     let mut first = true;
@@ -487,7 +514,7 @@ fn dump_get_takes_a_dump_sends_it_and_notices_a_new_one() {
     );
     assert_eq!(
         core.handle_request(req(Cmd::HealthReporterDumpClear, None, Some("full"))),
-        Ok(Response::Do(vec![]))
+        Ok(Response::Do(vec![]).into())
     );
     assert_eq!(reporter(&mut core, None, "full").dump_ts, None);
     assert_eq!(core.dump_next(&mut c, &mut |_| true), DumpStep::Done);

@@ -11,8 +11,8 @@
 use std::sync::Arc;
 
 use devlink_core::{
-    Core, Devl, Driver, DriverError, DumpStep, Errno, FlashParams, InfoCaps, InfoReq, InstanceId,
-    NoopDriver, Rejection, Reply, Request, Response, SELFTEST_ID_FLASH, VersionType,
+    Accepted, Core, Devl, Driver, DriverError, DumpStep, Errno, FlashParams, InfoCaps, InfoReq,
+    InstanceId, NoopDriver, Rejection, Reply, Request, Response, SELFTEST_ID_FLASH, VersionType,
 };
 use devlink_wire::devlink::{
     Bitfield32, DevReq, FlashProgress, FlashStatus, FlashUpdateReq, Handle, InfoItem, InfoVersion,
@@ -175,7 +175,11 @@ fn drain(core: &mut Core) -> Vec<(Cmd, DevlinkBody)> {
 fn info_get_do_lists_what_the_driver_put_then_its_name() {
     let mut core = Core::new();
     device(&mut core, 1, Box::new(Fw::full()));
-    let Ok(Response::Do(r)) = core.handle_request(dev_req(Cmd::InfoGet, Some(1), false)) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(dev_req(Cmd::InfoGet, Some(1), false))
+    else {
         panic!()
     };
     assert_eq!(r.len(), 1);
@@ -199,7 +203,11 @@ fn info_get_do_lists_what_the_driver_put_then_its_name() {
     );
     // Without an info_get op: the handle only (no driver name from NoopDriver).
     device(&mut core, 2, Box::new(NoopDriver));
-    let Ok(Response::Do(r)) = core.handle_request(dev_req(Cmd::InfoGet, Some(2), false)) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(dev_req(Cmd::InfoGet, Some(2), false))
+    else {
         panic!()
     };
     let DevlinkBody::Info(info) = &r[0].body else {
@@ -233,7 +241,8 @@ fn info_dump_skips_instances_whose_info_get_is_eopnotsupp() {
     device(&mut core, 3, Box::new(NoopDriver));
     let resp = core
         .handle_request(dev_req(Cmd::InfoGet, None, true))
-        .unwrap();
+        .unwrap()
+        .response;
     let names: Vec<Handle> = dump_all(&core, resp)
         .into_iter()
         .map(|r| match r.body {
@@ -269,7 +278,8 @@ fn flash_update_brackets_the_driver_status_messages() {
     device(&mut core, 1, Box::new(Fw::full()));
     let r = core
         .handle_request(flash(1, "fw.bin", Some("fw.mgmt"), Some(1)))
-        .unwrap();
+        .unwrap()
+        .response;
     assert_eq!(r, Response::Do(vec![]));
     let bare = DevlinkBody::from(FlashStatus::bare(h(1)));
     assert_eq!(
@@ -401,7 +411,8 @@ fn selftests_get_do_and_dump() {
     });
     let r = core
         .handle_request(dev_req(Cmd::SelftestsGet, Some(1), false))
-        .unwrap();
+        .unwrap()
+        .response;
     assert_eq!(
         r,
         Response::Do(vec![Reply {
@@ -415,7 +426,8 @@ fn selftests_get_do_and_dump() {
     );
     let resp = core
         .handle_request(dev_req(Cmd::SelftestsGet, None, true))
-        .unwrap();
+        .unwrap()
+        .response;
     let bodies: Vec<DevlinkBody> = dump_all(&core, resp).into_iter().map(|r| r.body).collect();
     assert_eq!(bodies, [expected]);
 }
@@ -465,16 +477,20 @@ fn selftests_run_results_and_rejections() {
         }])
     };
     assert_eq!(
-        core.handle_request(run(1, true)).unwrap(),
+        core.handle_request(run(1, true)).unwrap().response,
         result(1, SelftestStatus::Pass)
     );
     // A test selftest_check refuses is reported as skipped.
     assert_eq!(
-        core.handle_request(run(2, true)).unwrap(),
+        core.handle_request(run(2, true)).unwrap().response,
         result(2, SelftestStatus::Skip)
     );
     // Nothing asked: an empty result list.
-    let Ok(Response::Do(r)) = core.handle_request(run(1, false)) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(run(1, false))
+    else {
         panic!()
     };
     let DevlinkBody::SelftestsRun(b) = &r[0].body else {

@@ -9,7 +9,7 @@
 )]
 
 use devlink_core::{
-    Core, Devl, Driver, DriverError, DumpStep, Errno, EswitchOps, InstanceId, NoopDriver,
+    Accepted, Core, Devl, Driver, DriverError, DumpStep, Errno, EswitchOps, InstanceId, NoopDriver,
     Rejection, Request, Response,
 };
 use devlink_wire::devlink::{DevReq, Eswitch, Handle, Linecard, LinecardGetReq, LinecardSetReq};
@@ -132,7 +132,11 @@ fn get(index: Option<u32>, dump: bool) -> Request {
 }
 
 fn card(core: &mut Core, index: u32) -> Linecard {
-    let Ok(Response::Do(r)) = core.handle_request(get(Some(index), false)) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(get(Some(index), false))
+    else {
         panic!()
     };
     assert_eq!(r[0].cmd, Cmd::LinecardNew);
@@ -151,7 +155,7 @@ fn linecard_get_do_and_dump() {
         rejected(&mut core, get(Some(7), false)),
         Rejection::errno(Errno::ENODEV)
     );
-    let Response::Dump(mut cursor) = core.handle_request(get(None, true)).unwrap() else {
+    let Response::Dump(mut cursor) = core.handle_request(get(None, true)).unwrap().response else {
         panic!()
     };
     assert!(cursor.filtered());
@@ -176,14 +180,29 @@ fn linecard_get_do_and_dump() {
     assert_eq!(seen, [1, 2]);
 }
 
+/// Success with an extack warning, no reply.
+fn warned(msg: &'static str) -> Result<Accepted, Rejection> {
+    Ok(Accepted {
+        response: Response::Do(vec![]),
+        warning: Some(msg.into()),
+    })
+}
+
 #[test]
 fn provision_and_unprovision() {
     let mut core = Core::new();
     let id = device(&mut core, Box::new(Dev::default()));
     // No type: nothing.
-    assert_eq!(core.handle_request(set(1, None)), Ok(Response::Do(vec![])));
+    assert_eq!(
+        core.handle_request(set(1, None)),
+        Ok(Response::Do(vec![]).into())
+    );
     assert_eq!(core.pending_notifications(), 0);
-    core.handle_request(set(1, Some("8x200G"))).unwrap();
+    // Provisioned: no warning.
+    assert_eq!(
+        core.handle_request(set(1, Some("8x200G"))),
+        Ok(Response::Do(vec![]).into())
+    );
     let t = Some("8x200G".to_owned());
     assert_eq!(
         notes(&mut core),
@@ -196,13 +215,14 @@ fn provision_and_unprovision() {
         rejected(&mut core, set(1, Some("16x100G"))),
         Rejection::msg(Errno::EBUSY, "Line card already provisioned")
     );
-    // The driver says it is provisioned that way already: success, no change.
+    // The driver says it is provisioned that way already: success, no change, and the
+    // refusal's message as a warning.
     core.with_driver::<Dev, _>(id, |d, _| d.same = true)
         .unwrap();
     let rev = core.revision();
     assert_eq!(
         core.handle_request(set(1, Some("8x200G"))),
-        Ok(Response::Do(vec![]))
+        warned("Line card already provisioned")
     );
     assert_eq!((core.revision(), core.pending_notifications()), (rev, 0));
     core.handle_request(set(1, Some(""))).unwrap();
@@ -213,10 +233,10 @@ fn provision_and_unprovision() {
             (LinecardState::Unprovisioned, None)
         ]
     );
-    // Unprovisioned already: success, nothing.
+    // Unprovisioned already: success with a warning, nothing.
     assert_eq!(
         core.handle_request(set(1, Some(""))),
-        Ok(Response::Do(vec![]))
+        warned("Line card is not provisioned")
     );
     assert_eq!(core.pending_notifications(), 0);
     let calls = core
@@ -256,7 +276,10 @@ fn busy_states_and_failures() {
     d.linecard_state_set(1, LinecardState::ProvisioningFailed, Some("16x100G".into()))
         .unwrap();
     notes(&mut core);
-    core.handle_request(set(1, Some(""))).unwrap();
+    assert_eq!(
+        core.handle_request(set(1, Some(""))),
+        Ok(Response::Do(vec![]).into())
+    );
     assert_eq!(notes(&mut core), [(LinecardState::Unprovisioned, None)]);
     // The driver fails: back to unprovisioned, with its error.
     core.with_driver::<Dev, _>(id, |d, _| d.fail = true)
@@ -369,7 +392,11 @@ fn esw_set(
 }
 
 fn eswitch(core: &mut Core) -> Eswitch {
-    let Ok(Response::Do(r)) = core.handle_request(esw_get()) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(esw_get())
+    else {
         panic!()
     };
     assert_eq!(r[0].cmd, Cmd::EswitchGet);
@@ -430,7 +457,7 @@ fn eswitch_set_order_and_checks() {
         Some(EswitchInlineMode::Transport),
         None,
     );
-    assert_eq!(core.handle_request(r), Ok(Response::Do(vec![])));
+    assert_eq!(core.handle_request(r), Ok(Response::Do(vec![]).into()));
     let calls = core
         .with_driver::<Esw, _>(id, |d, _| std::mem::take(&mut d.calls))
         .unwrap();

@@ -209,7 +209,7 @@ fn port_set_type() {
     let id = device(&mut core, Box::new(all_ops()));
     // Same type as the port has: nothing happens, not even the driver.
     let ok = core.handle_request(set(0, Some(PortType::Notset), None));
-    assert_eq!(ok, Ok(Response::Do(vec![])));
+    assert_eq!(ok, Ok(Response::Do(vec![]).into()));
     assert_eq!(core.pending_notifications(), 0);
     assert!(calls(&mut core, id).is_empty());
     // Another type: the driver, then PORT_NEW with the desired type.
@@ -240,7 +240,7 @@ fn port_set_type() {
     // Nothing asked: success, nothing sent.
     assert_eq!(
         bare.handle_request(set(0, None, None)),
-        Ok(Response::Do(vec![]))
+        Ok(Response::Do(vec![]).into())
     );
     assert_eq!(bare.pending_notifications(), 0);
 }
@@ -453,7 +453,8 @@ fn port_new_and_del() {
     let id = device(&mut core, Box::new(all_ops()));
     let r = core
         .handle_request(new_req(Some(7), PortFlavour::PciSf, Some(88)))
-        .unwrap();
+        .unwrap()
+        .response;
     let Response::Do(replies) = r else { panic!() };
     assert_eq!(replies.len(), 1);
     assert_eq!(replies[0].cmd, Cmd::PortNew);
@@ -570,7 +571,10 @@ fn port_split_checks_and_split() {
         rejected(&mut core, unsplit(9)),
         Rejection::errno(Errno::ENODEV)
     );
-    assert_eq!(core.handle_request(unsplit(2)), Ok(Response::Do(vec![])));
+    assert_eq!(
+        core.handle_request(unsplit(2)),
+        Ok(Response::Do(vec![]).into())
+    );
     let mut bare = Core::new();
     device(&mut bare, Box::new(NoopDriver));
     assert_eq!(

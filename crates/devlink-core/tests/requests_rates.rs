@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use devlink_core::{
-    Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, NoopDriver, PortAttrs,
+    Accepted, Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, NoopDriver, PortAttrs,
     RateChange, RateOps, Rejection, Reply, Request, Response,
 };
 use devlink_wire::devlink::{
@@ -195,7 +195,11 @@ fn rate_get_do_and_errors() {
     let mut core = Core::new();
     device(&mut core, Box::new(NoopDriver));
     for key in [leaf(1), node("b")] {
-        let Ok(Response::Do(r)) = core.handle_request(get(Some(key.clone()))) else {
+        let Ok(Accepted {
+            response: Response::Do(r),
+            ..
+        }) = core.handle_request(get(Some(key.clone())))
+        else {
             panic!()
         };
         assert_eq!(r[0].cmd, Cmd::RateNew);
@@ -223,7 +227,7 @@ fn rate_dump_lists_nodes_newest_first_then_leaves_and_resumes_by_position() {
         panic!()
     };
     Arc::make_mut(b).handle = None;
-    let Response::Dump(mut cursor) = core.handle_request(r).unwrap() else {
+    let Response::Dump(mut cursor) = core.handle_request(r).unwrap().response else {
         panic!()
     };
     let mut seen: Vec<Reply> = Vec::new();
@@ -262,7 +266,7 @@ fn rate_set_applies_in_kernel_order_and_notifies() {
     r.tx_weight = Some(4);
     r.parent = Some("b".into());
     r.tc_bws = tcs(&[7, 6, 5, 4, 3, 2, 1, 0]);
-    assert_eq!(core.handle_request(set(r)), Ok(Response::Do(vec![])));
+    assert_eq!(core.handle_request(set(r)), Ok(Response::Do(vec![]).into()));
     let c = calls(&mut core, id);
     let kinds: Vec<&str> = c.iter().map(|s| s.split('(').next().unwrap()).collect();
     assert_eq!(
@@ -445,7 +449,7 @@ fn rate_new_node() {
     let mut r = rate_req(node("g1"));
     r.tx_max = Some(100);
     r.parent = Some("a".into());
-    assert_eq!(core.handle_request(new(r)), Ok(Response::Do(vec![])));
+    assert_eq!(core.handle_request(new(r)), Ok(Response::Do(vec![]).into()));
     assert_eq!(
         calls(&mut core, id),
         [

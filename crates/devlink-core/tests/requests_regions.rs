@@ -11,8 +11,8 @@
 )]
 
 use devlink_core::{
-    Core, Devl, Driver, DriverError, DumpCursor, DumpStep, Errno, InstanceId, PortAttrs, RegionDef,
-    RegionOps, Rejection, Reply, Request, Response,
+    Accepted, Core, Devl, Driver, DriverError, DumpCursor, DumpStep, Errno, InstanceId, PortAttrs,
+    RegionDef, RegionOps, Rejection, Reply, Request, Response,
 };
 use devlink_wire::devlink::{
     Handle, RegionDelReq, RegionEventKind, RegionGetReq, RegionNewReq, RegionReadReq,
@@ -157,7 +157,11 @@ fn snapshot_event(core: &mut Core) -> (Cmd, u32) {
 fn region_get_do_and_dump() {
     let mut core = Core::new();
     device(&mut core);
-    let Ok(Response::Do(r)) = core.handle_request(get(Some(1), Some("psnap"))) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(get(Some(1), Some("psnap")))
+    else {
         panic!()
     };
     assert_eq!(r[0].cmd, Cmd::RegionGet);
@@ -178,7 +182,11 @@ fn region_get_do_and_dump() {
     // Instance regions first, then port regions, whatever the creation order.
     let mut d = get(None, None);
     d.dump = true;
-    let Ok(Response::Dump(mut c)) = core.handle_request(d) else {
+    let Ok(Accepted {
+        response: Response::Dump(mut c),
+        ..
+    }) = core.handle_request(d)
+    else {
         panic!()
     };
     let mut names = Vec::new();
@@ -207,7 +215,10 @@ fn region_new_allocates_or_takes_ids_and_del_removes() {
     let mut core = Core::new();
     device(&mut core);
     // No id: the lowest free one, notified, and named in the reply.
-    let r = core.handle_request(new(None, "snap", None)).unwrap();
+    let r = core
+        .handle_request(new(None, "snap", None))
+        .unwrap()
+        .response;
     assert_eq!(snapshot_event(&mut core), (Cmd::RegionNew, 0));
     let Response::Do(r) = r else { panic!() };
     assert_eq!(r.len(), 1);
@@ -218,7 +229,7 @@ fn region_new_allocates_or_takes_ids_and_del_removes() {
     // An id given: no reply. Ids are per instance: a port region cannot reuse 7.
     assert_eq!(
         core.handle_request(new(Some(1), "psnap", Some(7))),
-        Ok(Response::Do(vec![]))
+        Ok(Response::Do(vec![]).into())
     );
     assert_eq!(snapshot_event(&mut core), (Cmd::RegionNew, 7));
     let e = rejected(&mut core, new(None, "snap", Some(7)));
@@ -255,14 +266,18 @@ fn region_new_allocates_or_takes_ids_and_del_removes() {
     assert_eq!(e, Rejection::errno(Errno::ENODEV));
 
     // REGION_GET lists the snapshots.
-    let Ok(Response::Do(r)) = core.handle_request(get(None, Some("snap"))) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(get(None, Some("snap")))
+    else {
         panic!()
     };
     assert!(matches!(&r[0].body, DevlinkBody::Region(x) if x.snapshots == [0, 1]));
 
     assert_eq!(
         core.handle_request(del(None, "snap", 0)),
-        Ok(Response::Do(vec![]))
+        Ok(Response::Do(vec![]).into())
     );
     assert_eq!(snapshot_event(&mut core), (Cmd::RegionDel, 0));
     assert_eq!(
@@ -329,7 +344,11 @@ fn read_all(core: &Core, cursor: &mut DumpCursor) -> (Vec<(u64, usize)>, Vec<u8>
 }
 
 fn start(core: &mut Core, r: Request) -> DumpCursor {
-    let Ok(Response::Dump(c)) = core.handle_request(r) else {
+    let Ok(Accepted {
+        response: Response::Dump(c),
+        ..
+    }) = core.handle_request(r)
+    else {
         panic!()
     };
     c

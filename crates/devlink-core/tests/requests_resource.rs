@@ -9,7 +9,7 @@
 )]
 
 use devlink_core::{
-    Core, Devl, DpipeTableDef, Driver, DriverError, Errno, InstanceId, NoopDriver,
+    Accepted, Core, Devl, DpipeTableDef, Driver, DriverError, Errno, InstanceId, NoopDriver,
     RESOURCE_ID_PARENT_TOP, Rejection, ReloadCaps, Reply, Request, ResourceDef, Response,
 };
 use devlink_wire::devlink::{
@@ -135,7 +135,11 @@ fn rejected(core: &mut Core, r: Request) -> Rejection {
 }
 
 fn tree(core: &mut Core, n: u32) -> Vec<Resource> {
-    let Ok(Response::Multi(r)) = core.handle_request(dev_req(Cmd::ResourceDump, n)) else {
+    let Ok(Accepted {
+        response: Response::Multi(r),
+        ..
+    }) = core.handle_request(dev_req(Cmd::ResourceDump, n))
+    else {
         panic!()
     };
     assert_eq!(r.len(), 1);
@@ -222,7 +226,10 @@ fn resource_set_validates_and_takes_effect_at_reload() {
         Rejection::msg(Errno::EINVAL, "Wrong granularity")
     );
     // The children no longer fit: shown, and the reload refuses.
-    assert_eq!(core.handle_request(set(1, 2, 80)), Ok(Response::Do(vec![])));
+    assert_eq!(
+        core.handle_request(set(1, 2, 80)),
+        Ok(Response::Do(vec![]).into())
+    );
     assert_eq!(core.pending_notifications(), 0);
     let t = tree(&mut core, 1);
     assert_eq!(
@@ -288,7 +295,8 @@ fn tables(core: &mut Core, n: u32, name: Option<&str>) -> Vec<(String, u64, bool
                 unknown: vec![],
             }),
         ))
-        .unwrap();
+        .unwrap()
+        .response;
     let Response::Multi(r) = r else { panic!() };
     assert_eq!(r.len(), 1);
     let Reply {
@@ -354,7 +362,7 @@ fn dpipe_tables_entries_headers_and_counters() {
 
     assert_eq!(
         core.handle_request(counters(1, "host4", 1)),
-        Ok(Response::Do(vec![]))
+        Ok(Response::Do(vec![]).into())
     );
     core.handle_request(counters(1, "host4", 1)).unwrap();
     let updates = core
@@ -367,7 +375,11 @@ fn dpipe_tables_entries_headers_and_counters() {
         Rejection::errno(Errno::EOPNOTSUPP)
     );
 
-    let Ok(Response::Multi(r)) = core.handle_request(entries(1, "host4")) else {
+    let Ok(Accepted {
+        response: Response::Multi(r),
+        ..
+    }) = core.handle_request(entries(1, "host4"))
+    else {
         panic!()
     };
     let DevlinkBody::DpipeEntries(e) = &r[0].body else {
@@ -381,7 +393,11 @@ fn dpipe_tables_entries_headers_and_counters() {
         Rejection::errno(Errno::EINVAL)
     );
 
-    let Ok(Response::Multi(r)) = core.handle_request(dev_req(Cmd::DpipeHeadersGet, 1)) else {
+    let Ok(Accepted {
+        response: Response::Multi(r),
+        ..
+    }) = core.handle_request(dev_req(Cmd::DpipeHeadersGet, 1))
+    else {
         panic!()
     };
     let DevlinkBody::DpipeHeaders(hd) = &r[0].body else {

@@ -9,8 +9,8 @@
 )]
 
 use devlink_core::{
-    Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, PortAttrs, Rejection, Reply,
-    Request, Response, SbDef, SbPoolInfo, SbPortPoolKey, SbTcKey,
+    Accepted, Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, PortAttrs, Rejection,
+    Reply, Request, Response, SbDef, SbPoolInfo, SbPortPoolKey, SbTcKey,
 };
 use devlink_wire::devlink::{
     Handle, SbGetReq, SbOcc, SbOccReq, SbPoolGetReq, SbPoolSetReq, SbPortPoolGetReq,
@@ -139,7 +139,7 @@ fn rejected(core: &mut Core, r: Request) -> Rejection {
 fn dump(core: &mut Core, cmd: Cmd, body: DevlinkBody) -> Vec<Reply> {
     let mut r = req(cmd, body);
     r.dump = true;
-    let Response::Dump(mut cursor) = core.handle_request(r).unwrap() else {
+    let Response::Dump(mut cursor) = core.handle_request(r).unwrap().response else {
         panic!()
     };
     let mut out = Vec::new();
@@ -159,8 +159,12 @@ fn dump(core: &mut Core, cmd: Cmd, body: DevlinkBody) -> Vec<Reply> {
     }
 }
 
-fn one(r: Result<Response, Rejection>) -> Reply {
-    let Ok(Response::Do(mut v)) = r else {
+fn one(r: Result<Accepted, Rejection>) -> Reply {
+    let Ok(Accepted {
+        response: Response::Do(mut v),
+        ..
+    }) = r
+    else {
         panic!("{r:?}")
     };
     assert_eq!(v.len(), 1);
@@ -304,7 +308,7 @@ fn sb_pool_get_and_set() {
     };
     assert_eq!(
         core.handle_request(set(1, 2, 300)),
-        Ok(Response::Do(vec![]))
+        Ok(Response::Do(vec![]).into())
     );
     assert_eq!(
         rejected(&mut core, set(1, 4, 300)),
@@ -394,7 +398,7 @@ fn sb_port_pool_get_set_and_dump() {
         )
     };
     let rev = core.revision();
-    assert_eq!(core.handle_request(set(0)), Ok(Response::Do(vec![])));
+    assert_eq!(core.handle_request(set(0)), Ok(Response::Do(vec![]).into()));
     assert!(core.revision() > rev);
     assert_eq!(rejected(&mut core, set(4)), Rejection::errno(Errno::EINVAL));
 }
@@ -482,7 +486,10 @@ fn sb_tc_pool_bind_get_set_and_dump() {
             }),
         )
     };
-    assert_eq!(core.handle_request(set(0, 3)), Ok(Response::Do(vec![])));
+    assert_eq!(
+        core.handle_request(set(0, 3)),
+        Ok(Response::Do(vec![]).into())
+    );
     // TC before pool index.
     assert_eq!(
         rejected(&mut core, set(1, 9)),
@@ -512,7 +519,7 @@ fn sb_occ_snapshot_and_max_clear() {
     };
     assert_eq!(
         core.handle_request(occ(Cmd::SbOccSnapshot, 1)),
-        Ok(Response::Do(vec![]))
+        Ok(Response::Do(vec![]).into())
     );
     assert_eq!(
         rejected(&mut core, occ(Cmd::SbOccSnapshot, 3)),

@@ -9,8 +9,8 @@
 )]
 
 use devlink_core::{
-    Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, NoopDriver, PolicerLimits,
-    Rejection, Reply, Request, Response, TrapCaps,
+    Accepted, Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, NoopDriver,
+    PolicerLimits, Rejection, Reply, Request, Response, TrapCaps,
 };
 use devlink_wire::devlink::{
     Handle, Stats, Trap, TrapGetReq, TrapGroup, TrapGroupGetReq, TrapGroupSetReq, TrapMetadata,
@@ -19,7 +19,8 @@ use devlink_wire::devlink::{
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, TrapAction, TrapType};
 
-/// Has every trap op; policer limits rate 1..=100, burst 2..=50; refuses the trap "bad".
+/// Has every trap op; policer limits rate 1..=100, burst 2..=50; refuses the trap "bad",
+/// and the trap "mute" without a message.
 struct Traps;
 
 impl Driver for Traps {
@@ -36,10 +37,11 @@ impl Driver for Traps {
         trap: &str,
         _: TrapAction,
     ) -> Result<(), DriverError> {
-        if trap == "bad" {
-            return Err(DriverError::new(Errno::EBUSY, "refused"));
+        match trap {
+            "bad" => Err(DriverError::new(Errno::EBUSY, "refused")),
+            "mute" => Err(DriverError::new(Errno::EBUSY, "")),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     fn trap_group_set(
@@ -154,9 +156,23 @@ fn rejected(core: &mut Core, r: Request) -> Rejection {
     err
 }
 
-/// A set that succeeds silently: an empty reply, no notification.
+/// A set that succeeds silently: an empty reply, no warning, no notification.
 fn silent(core: &mut Core, r: Request) {
-    assert_eq!(core.handle_request(r), Ok(Response::Do(vec![])));
+    assert_eq!(core.handle_request(r), Ok(Response::Do(vec![]).into()));
+    assert_eq!(core.pending_notifications(), 0, "a trap set notified");
+}
+
+/// A set that skips a non-drop trap: success with the kernel's warning, no reply, no
+/// notification.
+fn skipped(core: &mut Core, r: Request) {
+    let skipping = "Cannot change action of non-drop traps. Skipping";
+    assert_eq!(
+        core.handle_request(r),
+        Ok(Accepted {
+            response: Response::Do(vec![]),
+            warning: Some(skipping.into()),
+        })
+    );
     assert_eq!(core.pending_notifications(), 0, "a trap set notified");
 }
 
@@ -182,7 +198,7 @@ fn dump_all(core: &Core, r: Response, per_call: usize) -> Vec<Reply> {
     }
 }
 
-fn get_trap(core: &mut Core, n: u32, name: Option<&str>) -> Result<Response, Rejection> {
+fn get_trap(core: &mut Core, n: u32, name: Option<&str>) -> Result<Accepted, Rejection> {
     core.handle_request(req(
         Cmd::TrapGet,
         DevlinkBody::from(TrapGetReq {
@@ -194,7 +210,11 @@ fn get_trap(core: &mut Core, n: u32, name: Option<&str>) -> Result<Response, Rej
 }
 
 fn trap_of(core: &mut Core, name: &str) -> Trap {
-    let Ok(Response::Do(r)) = get_trap(core, 1, Some(name)) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = get_trap(core, 1, Some(name))
+    else {
         panic!()
     };
     assert_eq!(r[0].cmd, Cmd::TrapNew);
@@ -234,7 +254,11 @@ fn gets_answer_new_and_refuse_unknown_names() {
             }),
         )
     };
-    let Ok(Response::Do(r)) = core.handle_request(group(1, "g")) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(group(1, "g"))
+    else {
         panic!()
     };
     assert!(
@@ -259,7 +283,11 @@ fn gets_answer_new_and_refuse_unknown_names() {
             }),
         )
     };
-    let Ok(Response::Do(r)) = core.handle_request(policer(1, Some(2))) else {
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = core.handle_request(policer(1, Some(2)))
+    else {
         panic!()
     };
     assert!(
@@ -286,7 +314,8 @@ fn dumps_list_every_instance_in_registration_order() {
     };
     let r = core
         .handle_request(dump(Cmd::TrapGet, DevlinkBody::from(TrapGetReq::default())))
-        .unwrap();
+        .unwrap()
+        .response;
     let names: Vec<String> = dump_all(&core, r, 1)
         .iter()
         .map(|r| match &r.body {
@@ -313,7 +342,8 @@ fn dumps_list_every_instance_in_registration_order() {
                 ..TrapGroupGetReq::default()
             }),
         ))
-        .unwrap();
+        .unwrap()
+        .response;
     let replies = dump_all(&core, r, 1);
     assert_eq!(replies.len(), 2);
     assert!(replies.iter().all(|r| r.cmd == Cmd::TrapGroupNew));
@@ -322,7 +352,8 @@ fn dumps_list_every_instance_in_registration_order() {
             Cmd::TrapPolicerGet,
             DevlinkBody::from(TrapPolicerGetReq::default()),
         ))
-        .unwrap();
+        .unwrap()
+        .response;
     let replies = dump_all(&core, r, 3);
     assert_eq!(replies.len(), 4);
     assert!(replies.iter().all(|r| r.cmd == Cmd::TrapPolicerNew));
@@ -348,9 +379,9 @@ fn trap_set_changes_drop_traps_silently() {
     silent(&mut core, trap_set(Some("d"), Some(TrapAction::Trap)));
     assert!(core.revision() > rev, "a trap set is a change");
     assert_eq!(trap_of(&mut core, "d").action, TrapAction::Trap);
-    // A non-drop trap keeps its action: success, nothing changed.
+    // A non-drop trap keeps its action: success (with a warning), nothing changed.
     let rev = core.revision();
-    silent(&mut core, trap_set(Some("c"), Some(TrapAction::Drop)));
+    skipped(&mut core, trap_set(Some("c"), Some(TrapAction::Drop)));
     silent(&mut core, trap_set(Some("c"), None));
     assert_eq!(core.revision(), rev);
     assert_eq!(trap_of(&mut core, "c").action, TrapAction::Trap);
@@ -392,7 +423,13 @@ fn group_policer(core: &mut Core, name: &str) -> Option<u32> {
             unknown: vec![],
         }),
     ));
-    let Ok(Response::Do(r)) = r else { panic!() };
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = r
+    else {
+        panic!()
+    };
     let DevlinkBody::TrapGroup(g) = &r[0].body else {
         panic!()
     };
@@ -446,6 +483,43 @@ fn trap_group_set_actions_and_policer_binding() {
     assert_eq!(e, Rejection::errno(Errno::EOPNOTSUPP));
 }
 
+#[test]
+fn skipping_a_non_drop_trap_warns() {
+    let mut core = Core::new();
+    let id = device(&mut core, 1, Box::new(Traps));
+    // TRAP_SET warns only when it would change a non-drop trap's action.
+    skipped(&mut core, trap_set(Some("c"), Some(TrapAction::Mirror)));
+    silent(&mut core, trap_set(Some("c"), Some(TrapAction::Trap)));
+    silent(&mut core, trap_set(Some("d"), Some(TrapAction::Mirror)));
+    // TRAP_GROUP_SET: "d" changes, "c" is skipped; the warning outlives the binding.
+    skipped(&mut core, group_set("g", Some(TrapAction::Drop), Some(2)));
+    assert_eq!(trap_of(&mut core, "d").action, TrapAction::Drop);
+    assert_eq!(trap_of(&mut core, "c").action, TrapAction::Trap);
+    assert_eq!(group_policer(&mut core, "g"), Some(2));
+    silent(&mut core, group_set("g", Some(TrapAction::Trap), None));
+
+    // One extack per request: a later failure without a message of its own carries the
+    // warning ("c" is skipped, then the driver refuses "mute" mutely). A failure with a
+    // message replaces it (`trap_group_set_actions_and_policer_binding`).
+    let mut d = core.devl(id).unwrap();
+    d.trap_register(trap("mute", "g", TrapType::Drop, TrapAction::Trap))
+        .unwrap();
+    while core.poll_notification().is_some() {}
+    // "d" changed first: a failure, not a refusal.
+    let e = core
+        .handle_request(group_set("g", Some(TrapAction::Mirror), None))
+        .unwrap_err();
+    assert_eq!(
+        e,
+        Rejection::msg(
+            Errno::EBUSY,
+            "Cannot change action of non-drop traps. Skipping"
+        )
+    );
+    let e = rejected(&mut core, trap_set(Some("mute"), Some(TrapAction::Drop)));
+    assert_eq!(e, Rejection::errno(Errno::EBUSY));
+}
+
 fn policer_set(id: Option<u32>, rate: Option<u64>, burst: Option<u64>) -> Request {
     req(
         Cmd::TrapPolicerSet,
@@ -474,7 +548,13 @@ fn trap_policer_set_checks_limits_in_order() {
             unknown: vec![],
         }),
     ));
-    let Ok(Response::Do(r)) = r else { panic!() };
+    let Ok(Accepted {
+        response: Response::Do(r),
+        ..
+    }) = r
+    else {
+        panic!()
+    };
     assert!(matches!(&r[0].body, DevlinkBody::TrapPolicer(p) if (p.rate, p.burst) == (100, 10)));
 
     let cases = [

@@ -136,7 +136,7 @@ fn get(core: &mut Core, cmd: Cmd, dump: bool) -> Vec<(Option<u64>, Option<u64>)>
         dump,
         admin: false,
     });
-    let replies = match r.unwrap() {
+    let replies = match r.unwrap().response {
         Response::Do(replies) => replies,
         Response::Dump(mut cursor) => {
             let mut out = Vec::new();
@@ -222,6 +222,7 @@ fn without_a_source_there_is_no_drop_count() {
             admin: false,
         })
         .unwrap()
+        .response
     else {
         panic!()
     };

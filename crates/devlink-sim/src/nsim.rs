@@ -665,7 +665,7 @@ mod tests {
             dump: false,
             admin: false,
         };
-        let Ok(Response::Do(replies)) = core.handle_request(request) else {
+        let Ok(Response::Do(replies)) = core.handle_request(request).map(|a| a.response) else {
             panic!("{trap:?} {policer:?}")
         };
         match &replies.first()?.body {

@@ -7,7 +7,7 @@ use devlink_wire::spec::Cmd;
 
 use super::dump::{DumpCursor, DumpKind};
 use super::sb_dump::SbDump;
-use super::{Rejection, Request, Response};
+use super::{Accepted, Rejection, Request, Response, Warning};
 use crate::{Core, Errno, InstanceId};
 
 /// Commands flagged `GENL_ADMIN_PERM`.
@@ -92,7 +92,22 @@ impl Core {
     /// Run one request with the kernel's semantics. Its notifications are queued before
     /// this returns, so a transport that drains them first delivers them before the
     /// reply and the ACK (rule 8). A rejected request changes nothing and queues nothing.
-    pub fn handle_request(&mut self, req: Request) -> Result<Response, Rejection> {
+    pub fn handle_request(&mut self, req: Request) -> Result<Accepted, Rejection> {
+        let mut warning = None;
+        match self.run_request(&req, &mut warning) {
+            Ok(response) => Ok(Accepted { response, warning }),
+            // One extack per request, as in the kernel: a rejection that sets no
+            // message of its own sends the warning set before it.
+            Err(mut rejection) => {
+                if rejection.msg.is_none() {
+                    rejection.msg = warning;
+                }
+                Err(rejection)
+            }
+        }
+    }
+
+    fn run_request(&mut self, req: &Request, warning: &mut Warning) -> Result<Response, Rejection> {
         // genetlink checks, before devlink sees the request.
         if is_admin_cmd(req.cmd) && !req.admin {
             return Err(Rejection::errno(Errno::EPERM));
@@ -106,7 +121,7 @@ impl Core {
             return Err(Rejection::errno(Errno::EOPNOTSUPP));
         }
         if req.dump {
-            return self.start_dump(&req).map(Response::Dump);
+            return self.start_dump(req).map(Response::Dump);
         }
         match (req.cmd, &req.body) {
             (Cmd::Get, DevlinkBody::DevReq(b)) => self.dev_get(b.handle.as_ref()),
@@ -131,7 +146,7 @@ impl Core {
             (Cmd::RateNew, DevlinkBody::RateReq(b)) => self.rate_new_req(b),
             (Cmd::RateDel, DevlinkBody::RateDelReq(b)) => self.rate_del_req(b),
             (Cmd::LinecardGet, DevlinkBody::LinecardGetReq(b)) => self.linecard_get(b),
-            (Cmd::LinecardSet, DevlinkBody::LinecardSetReq(b)) => self.linecard_set(b),
+            (Cmd::LinecardSet, DevlinkBody::LinecardSetReq(b)) => self.linecard_set(b, warning),
             (Cmd::EswitchGet, DevlinkBody::DevReq(b)) => self.eswitch_get(b),
             (Cmd::EswitchSet, DevlinkBody::Eswitch(b)) => self.eswitch_set(b),
             // == end ports ==
@@ -146,9 +161,9 @@ impl Core {
             (Cmd::HealthReporterDumpClear, DevlinkBody::HealthReq(b)) => self.health_dump_clear(b),
             (Cmd::HealthReporterTest, DevlinkBody::HealthReq(b)) => self.health_test(b),
             (Cmd::TrapGet, DevlinkBody::TrapGetReq(b)) => self.trap_get(b),
-            (Cmd::TrapSet, DevlinkBody::TrapSetReq(b)) => self.trap_set(b),
+            (Cmd::TrapSet, DevlinkBody::TrapSetReq(b)) => self.trap_set(b, warning),
             (Cmd::TrapGroupGet, DevlinkBody::TrapGroupGetReq(b)) => self.trap_group_get(b),
-            (Cmd::TrapGroupSet, DevlinkBody::TrapGroupSetReq(b)) => self.trap_group_set(b),
+            (Cmd::TrapGroupSet, DevlinkBody::TrapGroupSetReq(b)) => self.trap_group_set(b, warning),
             (Cmd::TrapPolicerGet, DevlinkBody::TrapPolicerGetReq(b)) => self.trap_policer_get(b),
             (Cmd::TrapPolicerSet, DevlinkBody::TrapPolicerSetReq(b)) => self.trap_policer_set(b),
             // == end regions ==
@@ -200,7 +215,7 @@ impl Core {
             (Cmd::Get, DevlinkBody::DevReq(b)) => (DumpKind::Dev, b.handle.as_ref()),
             (Cmd::PortGet, DevlinkBody::PortGetReq(b)) => (DumpKind::Port, b.handle.as_ref()),
             (Cmd::ParamGet, DevlinkBody::ParamGetReq(b)) => (DumpKind::Param, b.handle.as_ref()),
-            // Mainline's port-param dump sends nothing (and an extack warning).
+            // Mainline's port-param dump sends nothing, and a warning (`DumpCursor::warning`).
             (Cmd::PortParamGet, _) => (DumpKind::PortParam, None),
             // == ports, rates, line cards ==
             (Cmd::RateGet, DevlinkBody::RateGetReq(b)) => (DumpKind::Rate, b.handle.as_ref()),

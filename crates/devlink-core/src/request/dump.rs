@@ -109,6 +109,18 @@ impl DumpCursor {
         self.only.is_some() || matches!(self.args, DumpArgs::ReporterPort(_))
     }
 
+    /// The warning the dump's `NLMSG_DONE` carries when it completes (kernel: a message
+    /// the dumpit sets on `cb->extack` while succeeding; `netlink_dump_done` sends it to
+    /// a socket with `NETLINK_EXT_ACK`, no `NLM_F_ACK` needed). Mainline's port-param
+    /// dump lists nothing and says "Port params are not supported".
+    #[must_use]
+    pub const fn warning(&self) -> Option<&'static str> {
+        match self.kind {
+            DumpKind::PortParam => Some(super::notify::PORT_PARAMS_UNSUPPORTED),
+            _ => None,
+        }
+    }
+
     /// Why the dump failed midway, once [`Core::dump_next`] returned
     /// [`DumpStep::Done`]: the errno and extack the kernel's dumpit returned (they go in
     /// the `NLMSG_DONE`). `None` for a dump that completed.

@@ -28,4 +28,5 @@ pub use dispatch::{has_doit, has_dumpit, is_admin_cmd};
 pub use dump::{DumpCursor, DumpStep};
 pub use notify::NotifyFilter;
 pub use selftests::SELFTEST_ID_FLASH;
-pub use types::{Rejection, Reply, Request, Response};
+pub(crate) use types::Warning;
+pub use types::{Accepted, Rejection, Reply, Request, Response};

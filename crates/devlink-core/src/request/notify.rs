@@ -49,7 +49,11 @@ impl Core {
     }
 }
 
+/// What mainline says to every port-param request: the error of `PORT_PARAM_GET` do
+/// and `PORT_PARAM_SET`, the warning of the (empty) `PORT_PARAM_GET` dump.
+pub(crate) const PORT_PARAMS_UNSUPPORTED: &str = "Port params are not supported";
+
 /// `PORT_PARAM_GET` do and `PORT_PARAM_SET`.
 pub(crate) fn port_params_unsupported() -> Rejection {
-    Rejection::msg(Errno::EINVAL, "Port params are not supported")
+    Rejection::msg(Errno::EINVAL, PORT_PARAMS_UNSUPPORTED)
 }

@@ -8,12 +8,14 @@ use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, TrapAction, TrapType};
 
 use super::lend::{instance, with_driver};
-use super::{Rejection, Reply, Response};
+use super::{Rejection, Reply, Response, Warning};
 use crate::{Core, Errno};
 
 const NO_TRAP: &str = "Device did not register this trap";
 const NO_GROUP: &str = "Device did not register this trap group";
 const NO_POLICER: &str = "Device did not register this trap policer";
+/// `__devlink_trap_action_set`: the warning of a skipped non-drop trap.
+const NON_DROP_SKIPPED: &str = "Cannot change action of non-drop traps. Skipping";
 
 fn reply(cmd: Cmd, body: DevlinkBody) -> Response {
     Response::Do(vec![Reply { cmd, body }])
@@ -70,10 +72,13 @@ impl Core {
     }
 
     /// `TRAP_SET`: the action, through the driver's `trap_action_set`. Changing the action
-    /// of a non-drop trap is skipped with success (the kernel's extack warning "Cannot
-    /// change action of non-drop traps. Skipping" is not carried by a successful ACK
-    /// here).
-    pub(crate) fn trap_set(&mut self, req: &TrapSetReq) -> Result<Response, Rejection> {
+    /// of a non-drop trap is skipped: success, with the warning "Cannot change action of
+    /// non-drop traps. Skipping".
+    pub(crate) fn trap_set(
+        &mut self,
+        req: &TrapSetReq,
+        warning: &mut Warning,
+    ) -> Result<Response, Rejection> {
         let (id, inst) = instance(self, Some(&req.handle))?;
         let traps = &inst.objects.traps;
         if traps.is_empty() {
@@ -87,6 +92,7 @@ impl Core {
             return Ok(Response::Do(Vec::new()));
         };
         if trap.action != action && trap.trap_type != TrapType::Drop {
+            *warning = Some(NON_DROP_SKIPPED.into());
             return Ok(Response::Do(Vec::new()));
         }
         let name = trap.name.clone();
@@ -99,10 +105,15 @@ impl Core {
     }
 
     /// `TRAP_GROUP_SET`: the action of every trap of the group (as the kernel does for a
-    /// driver without `trap_group_action_set`), then the policer binding through
+    /// driver without `trap_group_action_set`: a non-drop trap whose action would change
+    /// is skipped with the warning of `TRAP_SET`), then the policer binding through
     /// `trap_group_set`. A failure after actions were changed keeps them, with the
     /// kernel's message saying so.
-    pub(crate) fn trap_group_set(&mut self, req: &TrapGroupSetReq) -> Result<Response, Rejection> {
+    pub(crate) fn trap_group_set(
+        &mut self,
+        req: &TrapGroupSetReq,
+        warning: &mut Warning,
+    ) -> Result<Response, Rejection> {
         let (id, inst) = instance(self, Some(&req.handle))?;
         let groups = &inst.objects.groups;
         if groups.is_empty() {
@@ -133,6 +144,7 @@ impl Core {
             if let Some(action) = action {
                 for (name, current, ty) in &members {
                     if *current != action && *ty != TrapType::Drop {
+                        *warning = Some(NON_DROP_SKIPPED.into());
                         continue;
                     }
                     driver.trap_action_set(devl, name, action)?;

@@ -46,6 +46,37 @@ pub enum Response {
     NotifyFilter(Option<NotifyFilter>),
 }
 
+/// An accepted request: what it produces, and the warning its ACK carries.
+///
+/// The counterpart of [`Rejection`]: both end in one `NLMSG_ERROR`, with error 0 here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The replies, the dump or the filter.
+    pub response: Response,
+    /// `NLMSGERR_ATTR_MSG` of the success ACK: a message the kernel sets on a request
+    /// that still succeeds (`NL_SET_ERR_MSG` on a path returning 0, e.g. "Line card is
+    /// not provisioned"). `netlink_ack` sends it only with the ACK, that is only if the
+    /// request had `NLM_F_ACK` and the socket `NETLINK_EXT_ACK`; otherwise it is
+    /// dropped. Always `None` for [`Response::Dump`]: a dump's warning goes in its
+    /// `NLMSG_DONE` ([`DumpCursor::warning`]).
+    pub warning: Option<Cow<'static, str>>,
+}
+
+impl From<Response> for Accepted {
+    /// A response without a warning.
+    fn from(response: Response) -> Self {
+        Self {
+            response,
+            warning: None,
+        }
+    }
+}
+
+/// The extack message a handler sets on a path that still succeeds (kernel:
+/// `info->extack` written by `NL_SET_ERR_MSG` before `return 0`). Kept as the kernel
+/// keeps it: a later rejection without a message of its own carries it.
+pub(crate) type Warning = Option<Cow<'static, str>>;
+
 /// A rejected request: the errno and the extended ACK the kernel would send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {

@@ -1,9 +1,9 @@
 //! Random dumps, read a few replies per call: they list exactly the objects there are
 //! (as `Core::dump_objects` has them), and each reply equals the do-style `GET` of its
-//! object. And the state that has no notifications (health reporters, resources), for
-//! checking that a refused request did not change it.
+//! object. And the state that has no notifications (health reporters, resources, shared
+//! buffers), for checking that a refused request did not change it.
 
-use devlink_core::{Core, DumpCursor, DumpStep, Reply, Request, Response};
+use devlink_core::{Accepted, Core, DumpCursor, DumpStep, Reply, Request, Response};
 use devlink_wire::devlink::{
     DevReq, HealthReq, LinecardGetReq, ParamGetReq, PortGetReq, RateGetReq, RegionGetReq,
     TrapGetReq, TrapGroupGetReq, TrapPolicerGetReq,
@@ -242,7 +242,10 @@ pub(crate) fn check(
         admin: false,
     });
     let mut cursor = match r {
-        Ok(Response::Dump(c)) => c,
+        Ok(Accepted {
+            response: Response::Dump(c),
+            ..
+        }) => c,
         Err(e) if h.is_some() && ids.is_empty() && e.errno.0 == 19 => {
             return Ok(format!("dump {cmd:?} ENODEV"));
         }
@@ -266,7 +269,7 @@ pub(crate) fn check(
             dump: false,
             admin: false,
         });
-        if r != Ok(Response::Do(vec![reply.clone()])) {
+        if r != Ok(Response::Do(vec![reply.clone()]).into()) {
             return Err(format!("dump reply {reply:?} but do {cmd:?} gives {r:?}"));
         }
     }
@@ -294,7 +297,8 @@ pub(crate) fn check(
     Ok(trace)
 }
 
-/// What the health reporter and resource dumps show for every slot (or why not).
+/// What the health reporter and resource dumps show for every slot (or why not), and
+/// the shared-buffer state of its driver.
 pub(crate) fn silent_state(core: &mut Core) -> Vec<String> {
     let mut out = Vec::new();
     for s in 0..SLOTS {
@@ -325,11 +329,15 @@ pub(crate) fn silent_state(core: &mut Core) -> Vec<String> {
                 admin: false,
             });
             let shown = match r {
-                Ok(Response::Dump(mut c)) => format!("{:?}", read(core, &mut c, u8::MAX)),
+                Ok(Accepted {
+                    response: Response::Dump(mut c),
+                    ..
+                }) => format!("{:?}", read(core, &mut c, u8::MAX)),
                 other => format!("{other:?}"),
             };
             out.push(shown);
         }
+        out.push(crate::sb::state(core, &handle(s)));
     }
     out
 }

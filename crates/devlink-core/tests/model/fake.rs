@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use devlink_core::{
     CoreError, DevObjError, Devl, Driver, DriverError, Errno, ParamDef, PolicerLimits, PortAttrs,
     PortFnChange, PortNewAttrs, PortOps, RESOURCE_ID_PARENT_TOP, RateChange, RateOps, RateSetOps,
-    RegionDef, RegionOps, ReloadCaps, ResourceDef, TrapCaps, TrapCounters,
+    RegionDef, RegionOps, ReloadCaps, ResourceDef, SbPortPoolKey, SbTcKey, TrapCaps, TrapCounters,
 };
 use devlink_wire::devlink::{
     FmsgItem, Handle, ParamValue, PortFunction, RateKey, Stats, Trap, TrapGroup, TrapMetadata,
@@ -16,8 +16,10 @@ use devlink_wire::devlink::{
 };
 use devlink_wire::spec::{
     LinecardState, ParamCmode, PortFlavour, PortFnOpstate, PortFnState, PortType, ReloadAction,
-    ReloadLimit, ResourceUnit, TrapAction, TrapType, VarAttrType,
+    ReloadLimit, ResourceUnit, SbThresholdType, TrapAction, TrapType, VarAttrType,
 };
+
+use crate::sb::{SB, SbState};
 
 /// User-created (`PORT_NEW`) ports start here.
 pub(crate) const SF_BASE: u32 = 10;
@@ -27,13 +29,16 @@ pub(crate) const SPLIT_BASE: u32 = 100;
 /// fails in the driver, the third stays `PROVISIONING`.
 pub(crate) const LC_TYPES: [&str; 3] = ["16x100G", "8x200G", "4x400G"];
 
-/// A small driver: reload tears down ports 0..2 and the trap objects, then re-creates
-/// them; `fail` makes `reload_up` fail. Its request ops succeed or fail by rule (see
-/// each), so that random requests meet both, including failures after a change.
+/// A small driver: reload tears down ports 0..2, the trap objects and the shared buffer,
+/// then re-creates them; `fail` makes `reload_up` fail. Its request ops succeed or fail
+/// by rule (see each), so that random requests meet both, including failures after a
+/// change.
 pub(crate) struct Fake {
     pub(crate) fail: Arc<AtomicBool>,
     /// Split ports: original index → count.
     pub(crate) split: BTreeMap<u32, u32>,
+    /// The shared buffer's configuration (kept across reloads, as the hardware's).
+    pub(crate) sb: SbState,
 }
 
 impl Fake {
@@ -41,6 +46,7 @@ impl Fake {
         Self {
             fail,
             split: BTreeMap::new(),
+            sb: SbState::default(),
         }
     }
 }
@@ -148,10 +154,13 @@ pub(crate) fn build(devl: &mut Devl<'_>) -> Result<(), CoreError> {
     devl.trap_policer_register(policer(1))?;
     devl.trap_group_register(group(0, Some(1)))?;
     devl.trap_register(trap(0, 0))?;
+    // Taken down by `teardown`, so never there yet (and its error is no `CoreError`).
+    let _ = devl.sb_register(SB);
     Ok(())
 }
 
 pub(crate) fn teardown(devl: &mut Devl<'_>) {
+    let _ = devl.sb_unregister(SB.index);
     let _ = devl.trap_unregister("trap0");
     let _ = devl.trap_group_unregister("group0");
     let _ = devl.trap_policer_unregister(1);
@@ -463,6 +472,48 @@ impl Driver for Fake {
         _: u64,
         _: u64,
     ) -> Result<(), DriverError> {
+        Ok(())
+    }
+
+    // Shared buffer: see `SbState`. No getters: the sequences never read it back
+    // through the core.
+    fn sb_pool_set(
+        &mut self,
+        _: &mut Devl<'_>,
+        _: u32,
+        pool: u16,
+        size: u32,
+        ty: SbThresholdType,
+    ) -> Result<(), DriverError> {
+        self.sb.pool_set(pool, size, ty)
+    }
+
+    fn sb_port_pool_set(
+        &mut self,
+        _: &mut Devl<'_>,
+        key: SbPortPoolKey,
+        threshold: u32,
+    ) -> Result<(), DriverError> {
+        self.sb.port_pool_set(key, threshold)
+    }
+
+    fn sb_tc_pool_bind_set(
+        &mut self,
+        _: &mut Devl<'_>,
+        key: SbTcKey,
+        pool: u16,
+        threshold: u32,
+    ) -> Result<(), DriverError> {
+        self.sb.tc_bind_set(key, pool, threshold)
+    }
+
+    fn sb_occ_snapshot(&mut self, _: &mut Devl<'_>, _: u32) -> Result<(), DriverError> {
+        self.sb.occ_snapshot();
+        Ok(())
+    }
+
+    fn sb_occ_max_clear(&mut self, _: &mut Devl<'_>, _: u32) -> Result<(), DriverError> {
+        self.sb.occ_max_clear();
         Ok(())
     }
 }

@@ -2,14 +2,14 @@
 //! instances (most populated at the start, registered first or last), with driver-API
 //! changes, reloads (including failures), health reports before registration, requests
 //! of every area that changes state (ports, port functions, split, rates, line cards,
-//! region snapshots, health reporters, traps, resources, params, reload; accepted,
-//! refused and failing after a change) and dumps read a few replies at a time. After
-//! every step:
+//! region snapshots, health reporters, traps, resources, shared buffers, params, reload;
+//! accepted, refused and failing after a change) and dumps read a few replies at a time.
+//! After every step:
 //! - the ordering checker accepts every notification;
 //! - folding all notifications so far equals what the dumps show;
-//! - a refused operation changed nothing (revision, dumps, health reporters, resources)
-//!   and emitted nothing; a request that failed after a change is told apart by the
-//!   revision (`requests::may_fail_after_change`);
+//! - a refused operation changed nothing (revision, dumps, health reporters, resources,
+//!   shared buffers) and emitted nothing; a request that failed after a change is told
+//!   apart by the revision (`requests::may_fail_after_change`);
 //! - a dump lists exactly the objects there are, each as its do-style `GET` shows it;
 //!   reads change and emit nothing.
 //!
@@ -24,6 +24,7 @@ mod dumps;
 mod fake;
 mod ops;
 mod requests;
+mod sb;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -346,7 +347,7 @@ fn run(ops: &[Op]) -> Result<Vec<Trace>, TestCaseError> {
                     prop_assert_eq!(
                         &dumps::silent_state(&mut w.core),
                         &before,
-                        "step {} {:?} rejected but changed health or resources",
+                        "step {} {:?} rejected but changed health, resources or shared buffers",
                         step,
                         op
                     );

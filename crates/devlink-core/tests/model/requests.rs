@@ -12,6 +12,7 @@ use devlink_wire::spec::{Cmd, PortFlavour, PortFnState, PortType, TrapAction};
 use proptest::prelude::*;
 
 use crate::fake::{LC_TYPES, handle};
+use crate::sb::{self, SbReq};
 
 /// Rate node names: valid ones, one the driver refuses to create, invalid ones.
 const NODES: [&str; 6] = ["node0", "node1", "node2", "bad", "", "7"];
@@ -69,6 +70,8 @@ pub(crate) enum Req {
     TrapPolicerSet(Option<u32>, Option<u64>, Option<u64>),
     /// Resource id (3 unknown), size.
     ResourceSet(u64, u64),
+    /// A shared-buffer set.
+    Sb(SbReq),
 }
 
 pub(crate) fn req() -> impl Strategy<Value = Req> {
@@ -104,6 +107,7 @@ pub(crate) fn req() -> impl Strategy<Value = Req> {
               proptest::option::of(proptest::sample::select(vec![0u64, 100, 5000])))
             .prop_map(|(i, r, b)| Req::TrapPolicerSet(i, r, b)),
         2 => (1u64..4, proptest::sample::select(vec![0u64, 40, 50, 150, 155, 2000])).prop_map(|(i, s)| Req::ResourceSet(i, s)),
+        4 => sb::req().prop_map(Req::Sb),
     ]
 }
 
@@ -333,6 +337,7 @@ pub(crate) fn request(s: u8, r: &Req) -> (Cmd, DevlinkBody) {
             };
             (Cmd::ResourceSet, DevlinkBody::from(body))
         }
+        Req::Sb(r) => sb::request(handle, r),
     }
 }
 

@@ -123,7 +123,10 @@ impl ErrorMsg {
     ///
     /// `cap_ack`: the socket set `NETLINK_CAP_ACK`; `ext_ack_enabled`: it set
     /// `NETLINK_EXT_ACK` (otherwise TLVs are dropped, as the kernel does). Success ACKs
-    /// are always capped. Returns the message and the flags for its header.
+    /// are always capped, and keep only the TLVs `netlink_ack_tlv_len` reports on
+    /// success: `MSG` (a warning) and `COOKIE`. A success ACK is sent at all only if the
+    /// request had `NLM_F_ACK` (`netlink_rcv_skb`); that is the caller's to check.
+    /// Returns the message and the flags for its header.
     #[must_use]
     pub fn reply_to(
         request: &[u8],
@@ -142,10 +145,15 @@ impl ErrorMsg {
             declared.min(request.len())
         };
         let echo = request.get(..echo_len).unwrap_or(request).to_vec();
-        let ext_ack = if ext_ack_enabled {
-            ext_ack
-        } else {
-            ExtAck::default()
+        let ext_ack = match (ext_ack_enabled, error) {
+            (false, _) => ExtAck::default(),
+            // "Following attributes are only reported as error (not warning)".
+            (true, 0) => ExtAck {
+                msg: ext_ack.msg,
+                cookie: ext_ack.cookie,
+                ..ExtAck::default()
+            },
+            (true, _) => ext_ack,
         };
         let mut f = 0;
         if capped {
@@ -300,6 +308,44 @@ mod tests {
         assert_eq!(back.ext_ack, ext);
     }
 
+    /// A success ACK with a warning (`NLM_F_CAPPED | NLM_F_ACK_TLVS`, error 0, the echoed
+    /// header, `NLMSGERR_ATTR_MSG`), as `netlink_ack` builds it for a `LINECARD_SET` that
+    /// unprovisions an unprovisioned card.
+    #[test]
+    fn success_ack_with_a_warning_round_trips() {
+        let request: [u8; 16] = [
+            0x20, 0, 0, 0, 0x14, 0, 0x05, 0, 0x2a, 0, 0, 0, 0, 0, 0, 0, //
+        ];
+        let mut expected = vec![0, 0, 0, 0]; // error 0
+        expected.extend_from_slice(&request); // the echoed header only
+        expected.extend_from_slice(&[33, 0, 0x01, 0]); // nla_len 33, NLMSGERR_ATTR_MSG
+        expected.extend_from_slice(b"Line card is not provisioned\0");
+        expected.extend_from_slice(&[0, 0, 0]); // padding to 4
+        let warning = ExtAck {
+            msg: Some("Line card is not provisioned".into()),
+            // Error-only TLVs are not reported with a success.
+            offset: Some(20),
+            miss_type: Some(3),
+            ..ExtAck::default()
+        };
+        let (e, f) = ErrorMsg::reply_to(&request, 0, warning, true, true);
+        assert_eq!(f, flags::NLM_F_CAPPED | flags::NLM_F_ACK_TLVS);
+        assert_eq!(e.ext_ack, ExtAck::msg("Line card is not provisioned"));
+        let mut out = Vec::new();
+        e.emit(&mut out).unwrap();
+        assert_eq!(out, expected);
+        assert_eq!(ErrorMsg::parse(&out, f).unwrap(), e);
+        // An error keeps them.
+        let (e, _) = ErrorMsg::reply_to(&request, -16, ExtAck::msg("x"), true, true);
+        assert_eq!(e.ext_ack.msg.as_deref(), Some("x"));
+        let with_offset = ExtAck {
+            offset: Some(20),
+            ..ExtAck::default()
+        };
+        let (e, _) = ErrorMsg::reply_to(&request, -22, with_offset.clone(), true, true);
+        assert_eq!(e.ext_ack, with_offset);
+    }
+
     #[test]
     fn ext_ack_dropped_unless_enabled_and_success_always_capped() {
         let mut req = vec![0u8; 40];
@@ -375,5 +421,16 @@ mod tests {
             DoneMsg::parse(&out, flags::NLM_F_MULTI | flags::NLM_F_ACK_TLVS).unwrap(),
             d
         );
+
+        // A completed dump with a warning (mainline's port-param dump).
+        let done = DoneMsg {
+            error: Some(0),
+            ext_ack: ExtAck::msg("Port params are not supported"),
+        };
+        let mut out = Vec::new();
+        done.emit(&mut out).unwrap();
+        assert_eq!(out.get(..8), Some(&[0, 0, 0, 0, 34, 0, 0x01, 0][..]));
+        let f = flags::NLM_F_MULTI | flags::NLM_F_ACK_TLVS;
+        assert_eq!(DoneMsg::parse(&out, f).unwrap(), done);
     }
 }
