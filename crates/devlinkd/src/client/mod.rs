@@ -1,0 +1,4 @@
+//! A small client of the daemon: request builders and reply readers ([`msg`]), and a
+//! blocking connection ([`Connection`]).
+
+pub mod msg;
