@@ -2,9 +2,10 @@
 //! to speak to the daemon.
 
 use devlink_wire::ctrl::{CtrlBody, CtrlMessage, FamilyInfo, GetFamily};
+use devlink_wire::devlink::{Handle, ParamSetReq, ParamValue};
 use devlink_wire::message::{DevlinkBody, DevlinkMessage, Families, Message, Payload};
 use devlink_wire::nl::{GENL_ID_CTRL, GenlHeader, Messages, NlmsgHeader};
-use devlink_wire::spec::Cmd;
+use devlink_wire::spec::{Cmd, ParamCmode, VarAttrType};
 use devlink_wire::transport::Transport;
 
 /// A devlink request (`NLM_F_REQUEST` is added to `flags`), genl version 1.
@@ -79,4 +80,36 @@ pub fn family_info(m: &Message) -> Option<&FamilyInfo> {
         }) => Some(f),
         _ => None,
     }
+}
+
+/// `PARAM_SET` of a device parameter in cmode `driverinit` (`devlink dev param set DEV
+/// name NAME value V cmode driverinit`): type `FLAG` for a bool, else from the value.
+#[must_use]
+pub fn param_set(
+    family: u16,
+    flags: u16,
+    seq: u32,
+    dev: &Handle,
+    name: &str,
+    value: ParamValue,
+) -> Vec<u8> {
+    let ty = match &value {
+        ParamValue::Bool(_) => VarAttrType::Flag,
+        ParamValue::U8(_) => VarAttrType::U8,
+        ParamValue::U16(_) => VarAttrType::U16,
+        ParamValue::U64(_) => VarAttrType::U64,
+        ParamValue::String(_) => VarAttrType::String,
+        _ => VarAttrType::U32,
+    };
+    let body = ParamSetReq {
+        handle: dev.clone(),
+        port_index: None,
+        name: name.into(),
+        cmode: ParamCmode::Driverinit,
+        reset_default: false,
+        ty,
+        value: Some(value),
+        unknown: Vec::new(),
+    };
+    devlink_request(family, flags, seq, Cmd::ParamSet, DevlinkBody::from(body))
 }

@@ -153,9 +153,17 @@ impl Server {
     }
 
     /// The next message for the completion channel of `id` (it exists once the
-    /// [`Datagram::HelloSync`] was written).
-    pub fn pop_sync(&mut self, id: ConnId) -> Option<Vec<u8>> {
-        self.conns.get_mut(&id)?.sync_out.pop_front()
+    /// [`Datagram::HelloSync`] was written). Call [`Server::sync_sent`] once written.
+    #[must_use]
+    pub fn front_sync(&self, id: ConnId) -> Option<&[u8]> {
+        self.conns.get(&id)?.sync_out.front().map(Vec::as_slice)
+    }
+
+    /// The message [`Server::front_sync`] gave was written.
+    pub fn sync_sent(&mut self, id: ConnId) {
+        if let Some(c) = self.conns.get_mut(&id) {
+            c.sync_out.pop_front();
+        }
     }
 
     /// Handle one datagram from `id`: every message in order, as `netlink_rcv_skb` does
@@ -220,7 +228,7 @@ impl Server {
 
     /// Encode each queued notification once and queue it for every connection that
     /// joined the "config" group and whose notify filter matches.
-    pub(crate) fn fan_out(&mut self) {
+    pub fn fan_out(&mut self) {
         while let Some(n) = self.core.poll_notification() {
             let to = To {
                 ty: self.config.family_id,

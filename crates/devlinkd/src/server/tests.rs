@@ -4,11 +4,11 @@
 
 use devlink_core::Core;
 use devlink_sim::{NsimConfig, probe};
-use devlink_wire::devlink::{DevReq, Handle, ParamSetReq, ParamValue, PortGetReq};
+use devlink_wire::devlink::{DevReq, Handle, ParamValue, PortGetReq};
 use devlink_wire::message::{DevlinkBody, Message, Payload};
 use devlink_wire::nl::flags::{NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI};
 use devlink_wire::nl::{NLMSG_DONE, NLMSG_ERROR, NlmsgHeader};
-use devlink_wire::spec::{Cmd, ParamCmode, VarAttrType};
+use devlink_wire::spec::Cmd;
 use devlink_wire::transport::{Hello, Membership, SetOpt, Transport, opt};
 
 use super::{ConnId, Datagram, Server, ServerConfig};
@@ -42,17 +42,8 @@ fn msgs(dgs: &[Vec<u8>]) -> Vec<Message> {
 }
 
 fn param_set(value: bool) -> Vec<u8> {
-    let body = ParamSetReq {
-        handle: Handle::new("netdevsim", "netdevsim0"),
-        port_index: None,
-        name: "test1".into(),
-        cmode: ParamCmode::Driverinit,
-        reset_default: false,
-        ty: VarAttrType::Flag,
-        value: Some(ParamValue::Bool(value)),
-        unknown: vec![],
-    };
-    msg::devlink_request(FAM, NLM_F_ACK, 7, Cmd::ParamSet, DevlinkBody::from(body))
+    let dev = Handle::new("netdevsim", "netdevsim0");
+    msg::param_set(FAM, NLM_F_ACK, 7, &dev, "test1", ParamValue::Bool(value))
 }
 
 fn subscribe(s: &mut Server, id: ConnId) {
@@ -243,11 +234,17 @@ fn sync_hello_then_complete_records() {
         Transport::Complete(c) => c.count,
         t => panic!("{t:?}"),
     };
-    assert_eq!(complete(s.pop_sync(c).unwrap()), 1);
+    assert_eq!(complete(pop_sync(&mut s, c)), 1);
     s.handle_datagram(c, &msg::get_family(0, 5, "devlink"));
     let m = msgs(&drain(&mut s, c));
     assert_eq!(m[0].header.pid, 99, "autobind takes the HELLO pid");
-    assert_eq!(complete(s.pop_sync(c).unwrap()), 2);
+    assert_eq!(complete(pop_sync(&mut s, c)), 2);
     let h = NlmsgHeader::parse(&drain(&mut s, c).concat());
     assert!(h.is_err());
+}
+
+fn pop_sync(s: &mut Server, c: ConnId) -> Vec<u8> {
+    let m = s.front_sync(c).unwrap().to_vec();
+    s.sync_sent(c);
+    m
 }
