@@ -4,6 +4,7 @@
 //! panics on input. Layers, bottom up:
 //! - [`nl`]: netlink framing shared by all families — headers, attribute TLVs, ACKs,
 //!   `NLMSG_DONE` with extended ACK.
+//! - [`transport`]: the devlinkd transport messages (`docs/transport.md`).
 //! - [`spec`]: the tables generated from the kernel's uapi header and YNL spec — command
 //!   and attribute numbers, wire types and widths, nesting, enums.
 
@@ -13,4 +14,5 @@ pub mod message;
 pub mod nl;
 pub mod pcap;
 pub mod spec;
+pub mod transport;
 pub mod tree;

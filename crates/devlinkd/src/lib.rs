@@ -1,0 +1,11 @@
+//! devlinkd: the devlink generic-netlink family served over a Unix `SOCK_SEQPACKET`
+//! socket (`docs/transport.md`).
+//!
+//! - [`server`]: the sans-IO state machine — connections as netlink sockets, dispatch,
+//!   ACKs, dumps, notification fan-out with bounded backlogs.
+//! - [`shell`]: the I/O around it — listener, connections, completion channels,
+//!   credentials.
+
+pub mod client;
+pub mod server;
+pub mod shell;

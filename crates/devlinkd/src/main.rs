@@ -1,0 +1,123 @@
+//! `devlinkd`: serve the devlink generic-netlink family on a Unix `SOCK_SEQPACKET`
+//! socket (`docs/transport.md`).
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use devlink_core::Core;
+use devlink_sim::{NsimConfig, probe};
+use devlinkd::server::{Server, ServerConfig};
+use devlinkd::shell::{self, AdminPolicy, group_id};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio_seqpacket::{UnixSeqpacket, UnixSeqpacketListener};
+
+/// Serve devlink (the kernel's generic-netlink device-management API) from user space.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// Socket path [default: $DEVLINKD_SOCKET, else /run/devlinkd/devlinkd.sock for root,
+    /// $XDG_RUNTIME_DIR/devlinkd.sock or /tmp/devlinkd-$UID/devlinkd.sock otherwise].
+    #[arg(long, value_name = "PATH")]
+    socket: Option<PathBuf>,
+    /// Start without the demo devices (netdevsim/netdevsim0 with 4 ports).
+    #[arg(long)]
+    no_default_devices: bool,
+    /// Members of this group (name or gid) may run admin commands, as uid 0 may.
+    #[arg(long, value_name = "GROUP")]
+    admin_group: Option<String>,
+    /// Cap on a connection's notification backlog, in bytes (SO_RCVBUF is capped by it).
+    #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
+    max_backlog: usize,
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let args = Args::parse();
+    let admin = AdminPolicy {
+        group: match &args.admin_group {
+            Some(g) => Some(group_id(g).with_context(|| format!("unknown group {g:?}"))?),
+            None => None,
+        },
+    };
+    let path = socket_path(args.socket.clone());
+    let mut core = Core::new();
+    if !args.no_default_devices {
+        probe(&mut core, &NsimConfig::new(0, 4)).context("creating netdevsim0")?;
+    }
+    let config = ServerConfig {
+        max_backlog: args.max_backlog,
+        ..ServerConfig::default()
+    };
+    let mut server = Server::new(core, config);
+    // Start-up notifications have no subscriber.
+    server.fan_out();
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    rt.block_on(async move {
+        let listener = listen(&path).await?;
+        tracing::info!(socket = %path.display(), "listening");
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        let shutdown = async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        };
+        shell::run(server, listener, admin, shutdown).await;
+        tracing::info!("shutting down");
+        std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))
+    })
+}
+
+/// `--socket`, `$DEVLINKD_SOCKET`, or the default for this user.
+fn socket_path(arg: Option<PathBuf>) -> PathBuf {
+    if let Some(p) = arg {
+        return p;
+    }
+    if let Some(p) = std::env::var_os("DEVLINKD_SOCKET") {
+        return p.into();
+    }
+    let uid = std::fs::metadata("/proc/self").map_or(u32::MAX, |m| m.uid());
+    if uid == 0 {
+        return PathBuf::from("/run/devlinkd/devlinkd.sock");
+    }
+    match std::env::var_os("XDG_RUNTIME_DIR") {
+        Some(dir) => PathBuf::from(dir).join("devlinkd.sock"),
+        None => PathBuf::from(format!("/tmp/devlinkd-{uid}/devlinkd.sock")),
+    }
+}
+
+/// Bind next to `path` and rename into place, so the socket file appears only once it
+/// accepts connections; a stale socket is replaced, a live one is an error.
+async fn listen(path: &Path) -> anyhow::Result<UnixSeqpacketListener> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    if path.exists() {
+        if UnixSeqpacket::connect(path).await.is_ok() {
+            bail!("another devlinkd is listening on {}", path.display());
+        }
+        std::fs::remove_file(path).with_context(|| format!("removing stale {}", path.display()))?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.tmp", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let _ = std::fs::remove_file(&tmp);
+    let listener =
+        UnixSeqpacketListener::bind(&tmp).with_context(|| format!("binding {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
+    Ok(listener)
+}

@@ -1,0 +1,19 @@
+//! The sans-IO server: owns the [`devlink_core::Core`] and every connection's netlink
+//! socket state; turns a datagram received from one connection into datagrams queued for
+//! any number of connections. The I/O shell ([`crate::shell`]) feeds it and writes out
+//! what it queues.
+
+mod conn;
+mod ctrl;
+mod dump;
+mod errors;
+mod genl;
+mod reply;
+mod state;
+mod transport;
+
+#[cfg(test)]
+mod tests;
+
+pub use conn::{ConnId, DEFAULT_BACKLOG, Datagram, MAX_DATAGRAM, PortId, SockOpts};
+pub use state::{Server, ServerConfig};

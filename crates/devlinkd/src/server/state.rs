@@ -1,0 +1,264 @@
+//! [`Server`]: connections, the datagram loop (`netlink_rcv_skb`), notification fan-out
+//! and what the shell pulls out.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use devlink_core::Core;
+use devlink_wire::nl::flags::NLM_F_ACK;
+use devlink_wire::nl::{GENL_ID_CTRL, Messages, NLMSG_MIN_TYPE, RawMessage};
+use devlink_wire::transport::{DEVLINKD_NLMSG_TRANSPORT, Transport};
+
+use super::conn::{Conn, ConnId, DEFAULT_BACKLOG, Datagram, PortId};
+use super::errors::NlErr;
+use super::reply::{self, To};
+
+/// Fixed choices of the daemon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// The devlink family id (≥ `GENL_START_ALLOC`).
+    pub family_id: u16,
+    /// The id of devlink's multicast group "config" (2..=31).
+    pub config_group: u32,
+    /// The largest notification backlog a connection may have, in bytes.
+    pub max_backlog: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            family_id: 0x14,
+            config_group: 2,
+            max_backlog: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// How a handled request is finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Send an ACK if the request asked for one, with this warning as its extack
+    /// message (a success-with-warning; dropped when no ACK was asked for).
+    Ack(Option<Cow<'static, str>>),
+    /// A dump started: its `NLMSG_DONE` stands for the ACK.
+    NoAck,
+}
+
+/// The daemon's state.
+#[derive(Debug)]
+pub struct Server {
+    pub(crate) core: Core,
+    pub(crate) config: ServerConfig,
+    pub(crate) conns: BTreeMap<ConnId, Conn>,
+    pub(crate) ports: HashMap<u32, ConnId>,
+    next_conn: u64,
+    /// The next negative autobind candidate (`netlink_autobind`).
+    pub(crate) rover: i32,
+    overrun: Vec<u8>,
+}
+
+impl Server {
+    /// A server around `core`. Notifications already queued in the core (devices
+    /// probed before anyone connected) are discarded on the first request.
+    #[must_use]
+    pub fn new(core: Core, config: ServerConfig) -> Self {
+        Self {
+            core,
+            config,
+            conns: BTreeMap::new(),
+            ports: HashMap::new(),
+            next_conn: 0,
+            rover: -4097,
+            overrun: Transport::Overrun.to_message(0, 0, 0).unwrap_or_default(),
+        }
+    }
+
+    /// The core, to create devices.
+    pub fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+
+    /// The configuration.
+    #[must_use]
+    pub const fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    /// A new connection from a peer with process id `pid` (the first autobind
+    /// candidate) that may (`admin`) or may not run `GENL_ADMIN_PERM` commands.
+    pub fn connect(&mut self, admin: bool, pid: Option<u32>) -> ConnId {
+        let id = ConnId(self.next_conn);
+        self.next_conn += 1;
+        let mut conn = Conn::new(admin, DEFAULT_BACKLOG.min(self.config.max_backlog));
+        conn.hello_pid = pid;
+        self.conns.insert(id, conn);
+        id
+    }
+
+    /// The connection is gone: its port id is free again.
+    pub fn disconnect(&mut self, id: ConnId) {
+        if let Some(PortId(p)) = self.conns.remove(&id).and_then(|c| c.port) {
+            self.ports.remove(&p);
+        }
+    }
+
+    /// The connection's bound port id.
+    #[must_use]
+    pub fn port(&self, id: ConnId) -> Option<PortId> {
+        self.conns.get(&id).and_then(|c| c.port)
+    }
+
+    /// Whether the next datagram of `id` may be read: the replies to the previous one are
+    /// written and no dump is pending (queued notifications do not hold it back).
+    #[must_use]
+    pub fn wants_input(&self, id: ConnId) -> bool {
+        self.conns.get(&id).is_some_and(|c| {
+            c.dump.is_none()
+                && c.out
+                    .iter()
+                    .all(|d| matches!(d, Datagram::Notifications { .. }))
+        })
+    }
+
+    /// Whether `id` has something for its data socket.
+    #[must_use]
+    pub fn has_output(&self, id: ConnId) -> bool {
+        self.conns
+            .get(&id)
+            .is_some_and(|c| !c.out.is_empty() || c.dump.is_some())
+    }
+
+    /// The next datagram for the data socket of `id` (a pending dump is continued when
+    /// everything before it is written). Call [`Server::sent`] once it is written.
+    pub fn front(&mut self, id: ConnId) -> Option<&Datagram> {
+        let conn = self.conns.get_mut(&id)?;
+        if conn.out.is_empty()
+            && let Some(dump) = conn.dump.as_mut()
+        {
+            let (dg, over) = dump.next_datagram(&self.core);
+            if over {
+                conn.dump = None;
+            }
+            if !dg.is_empty() {
+                conn.out.push_back(Datagram::Bytes(dg));
+            }
+        }
+        conn.out.front()
+    }
+
+    /// The datagram [`Server::front`] gave was written.
+    pub fn sent(&mut self, id: ConnId) {
+        if let Some(c) = self.conns.get_mut(&id) {
+            c.pop_front();
+        }
+    }
+
+    /// The next message for the completion channel of `id` (it exists once the
+    /// [`Datagram::HelloSync`] was written). Call [`Server::sync_sent`] once written.
+    #[must_use]
+    pub fn front_sync(&self, id: ConnId) -> Option<&[u8]> {
+        self.conns.get(&id)?.sync_out.front().map(Vec::as_slice)
+    }
+
+    /// The message [`Server::front_sync`] gave was written.
+    pub fn sync_sent(&mut self, id: ConnId) {
+        if let Some(c) = self.conns.get_mut(&id) {
+            c.sync_out.pop_front();
+        }
+    }
+
+    /// Handle one datagram from `id`: every message in order, as `netlink_rcv_skb` does
+    /// (a message whose length does not fit ends the datagram silently), then, on a
+    /// connection with a completion channel, queue its `COMPLETE`.
+    pub fn handle_datagram(&mut self, id: ConnId, datagram: &[u8]) {
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return;
+        };
+        conn.datagrams += 1;
+        let count = conn.datagrams;
+        let mut transport_errno = None;
+        for raw in Messages::new(datagram) {
+            let Ok(raw) = raw else { break };
+            if raw.header.ty == DEVLINKD_NLMSG_TRANSPORT {
+                transport_errno = Some(self.handle_transport(id, &raw));
+            } else {
+                self.handle_netlink(id, &raw);
+            }
+        }
+        // Notifications of devices created outside any request (start-up, a future
+        // control family) go out now too.
+        self.fan_out();
+        if let Some(conn) = self.conns.get_mut(&id)
+            && conn.sync
+        {
+            let complete = Transport::Complete(devlink_wire::transport::Complete {
+                count,
+                errno: transport_errno,
+            });
+            conn.sync_out
+                .push_back(complete.to_message(0, 0, 0).unwrap_or_default());
+        }
+    }
+
+    /// One netlink message (not a transport one).
+    fn handle_netlink(&mut self, id: ConnId, raw: &RawMessage<'_>) {
+        let h = raw.header;
+        // Only requests are handled; control messages are skipped (both ACKed if asked).
+        let result = if !h.is_request() || h.ty < NLMSG_MIN_TYPE {
+            Ok(Outcome::Ack(None))
+        } else {
+            self.autobind(id);
+            match h.ty {
+                GENL_ID_CTRL => self.handle_ctrl(id, raw),
+                ty if ty == self.config.family_id => self.handle_devlink(id, raw),
+                _ => Err(NlErr::errno(devlink_core::Errno::ENOENT)),
+            }
+        };
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return;
+        };
+        let pid = conn.port.map_or(0, |p| p.0);
+        match result {
+            Ok(Outcome::Ack(warning)) if h.flags & NLM_F_ACK != 0 => {
+                let w = warning.map(|w| NlErr::warning(&w));
+                conn.push_reply(reply::ack(raw.bytes, w.as_ref(), conn.opts, pid));
+            }
+            Ok(_) => {}
+            Err(e) => conn.push_reply(reply::ack(raw.bytes, Some(&e), conn.opts, pid)),
+        }
+    }
+
+    /// Encode each queued notification once and queue it for every connection that
+    /// joined the "config" group and whose notify filter matches.
+    pub fn fan_out(&mut self) {
+        while let Some(n) = self.core.poll_notification() {
+            let to = To {
+                ty: self.config.family_id,
+                seq: 0,
+                pid: 0,
+            };
+            let Ok(bytes) = reply::devlink(to, 0, n.cmd, n.body.clone()) else {
+                tracing::warn!(cmd = ?n.cmd, "notification does not encode; dropped");
+                continue;
+            };
+            let bytes: Arc<[u8]> = Arc::from(bytes);
+            for (cid, conn) in &mut self.conns {
+                let wanted = conn.joined(self.config.config_group)
+                    && conn.filter.as_ref().is_none_or(|f| f.matches(&n));
+                if wanted && !conn.push_notification(&bytes, &self.overrun) {
+                    tracing::debug!(conn = cid.0, "backlog full: notification dropped");
+                }
+            }
+        }
+    }
+
+    /// The requester's addressing for replies to `raw`.
+    pub(crate) fn to(&self, id: ConnId, raw: &RawMessage<'_>) -> To {
+        To {
+            ty: raw.header.ty,
+            seq: raw.header.seq,
+            pid: self.port(id).map_or(0, |p| p.0),
+        }
+    }
+}

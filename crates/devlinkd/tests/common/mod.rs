@@ -1,0 +1,150 @@
+//! Start the real `devlinkd` binary on a temporary socket, and small helpers to talk to it.
+
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use devlink_wire::devlink::DevReq;
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::message::{Message, Payload};
+use devlink_wire::nl::flags::{NLM_F_ACK, NLM_F_DUMP};
+use devlink_wire::spec::Cmd;
+use devlink_wire::transport::{Membership, SetOpt, Transport, opt};
+use devlinkd::client::{Connection, msg};
+
+pub const FAM: u16 = 0x14;
+pub const CONFIG: u32 = 2;
+pub const T: Duration = Duration::from_secs(10);
+
+/// A running daemon; killed and its directory removed on drop.
+pub struct Daemon {
+    child: Child,
+    pub dir: PathBuf,
+    pub socket: PathBuf,
+}
+
+impl Daemon {
+    /// Start `devlinkd` with the default devices; the test's own group is the admin group
+    /// unless `extra` names one.
+    pub fn start(extra: &[&str]) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "devlinkd-test-{}-{}",
+            std::process::id(),
+            std::thread::current()
+                .name()
+                .unwrap_or("t")
+                .replace("::", "-")
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let socket = dir.join("d.sock");
+        let gid = std::fs::metadata("/proc/self").unwrap().gid().to_string();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_devlinkd"));
+        cmd.arg("--socket").arg(&socket);
+        if !extra.contains(&"--admin-group") {
+            cmd.args(["--admin-group", &gid]);
+        }
+        let child = cmd.args(extra).spawn().unwrap();
+        // The daemon renames its socket into place once it listens.
+        let start = Instant::now();
+        while !socket.exists() {
+            assert!(start.elapsed() < T, "devlinkd did not start");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Self { child, dir, socket }
+    }
+
+    pub fn connect(&self) -> Connection {
+        Connection::connect(&self.socket).unwrap()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The messages of the next datagram.
+pub fn recv(c: &Connection) -> Vec<Message> {
+    msg::decode_all(&c.recv(T).unwrap(), FAM)
+}
+
+/// Read datagrams until one ends with `NLMSG_DONE` or `NLMSG_ERROR`; all messages.
+pub fn recv_until_done(c: &Connection) -> Vec<Message> {
+    let mut all = Vec::new();
+    loop {
+        let m = recv(c);
+        let last = m
+            .last()
+            .map(|m| matches!(m.payload, Payload::Done(_) | Payload::Error(_)));
+        all.extend(m);
+        if last.unwrap_or(true) {
+            return all;
+        }
+    }
+}
+
+/// Send a transport op in-band and read its reply.
+pub fn transport(c: &Connection, t: &Transport) -> Transport {
+    c.send(&msg::transport(1, t)).unwrap();
+    Transport::parse(&c.recv(T).unwrap()).unwrap().1
+}
+
+pub fn setopt(c: &Connection, o: u32, value: u32) {
+    let r = transport(
+        c,
+        &Transport::SetOpt(SetOpt {
+            opt: o,
+            value,
+            errno: None,
+        }),
+    );
+    assert!(
+        matches!(r, Transport::SetOpt(SetOpt { errno: Some(0), .. })),
+        "{r:?}"
+    );
+}
+
+/// Join "config".
+pub fn subscribe(c: &Connection) {
+    let r = transport(
+        c,
+        &Transport::Membership(Membership {
+            group: CONFIG,
+            drop: false,
+            errno: None,
+        }),
+    );
+    assert!(
+        matches!(r, Transport::Membership(Membership { errno: Some(0), .. })),
+        "{r:?}"
+    );
+}
+
+/// CAP_ACK + EXT_ACK, as iproute2 sets them.
+pub fn iproute2_opts(c: &Connection) {
+    setopt(c, opt::NETLINK_CAP_ACK, 1);
+    setopt(c, opt::NETLINK_EXT_ACK, 1);
+}
+
+pub const ACK: u16 = NLM_F_ACK;
+
+/// `DEVLINK_CMD_GET` dump (`devlink dev show`): every message up to the `NLMSG_DONE`.
+pub fn dump_devices(c: &Connection, seq: u32) -> Vec<Message> {
+    let get = DevlinkBody::from(DevReq::default());
+    let req = msg::devlink_request(FAM, NLM_F_ACK | NLM_F_DUMP, seq, Cmd::Get, get);
+    c.send(&req).unwrap();
+    recv_until_done(c)
+}
