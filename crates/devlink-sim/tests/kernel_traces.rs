@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use devlink_core::{Core, Errno, InstanceId};
-use devlink_sim::{NsimConfig, NsimDevice, probe, remove};
+use devlink_sim::{DeviceOptions, NsimDevice, probe, remove};
 use devlink_wire::devlink::ParamValue;
 use devlink_wire::message::{DevlinkBody, Families, Message, Payload};
 use devlink_wire::nl::{Messages, NETLINK_GENERIC};
@@ -185,7 +185,7 @@ fn step(steps: &mut BTreeMap<u32, Vec<Ntf>>, n: u32) -> Vec<Ntf> {
 
 fn probed(id: u32, ports: u32) -> (Core, InstanceId) {
     let mut core = Core::new();
-    let inst = probe(&mut core, &NsimConfig::new(id, ports)).unwrap();
+    let inst = probe(&mut core, &DeviceOptions::new(id, ports)).unwrap();
     (core, inst)
 }
 

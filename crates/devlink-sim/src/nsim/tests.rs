@@ -8,12 +8,13 @@ use devlink_wire::spec::Cmd;
 use devlink_wire::spec::{ReloadAction, ReloadLimit};
 
 use super::*;
+use crate::{DeviceOptions, Era};
 
 fn run(era: Era) -> Vec<Cmd> {
     let mut core = Core::new();
-    let config = NsimConfig {
-        era,
-        ..NsimConfig::new(1, 2)
+    let config = DeviceOptions {
+        register: era,
+        ..DeviceOptions::new(1, 2)
     };
     let id = probe(&mut core, &config).unwrap();
     core.reload(id, ReloadAction::DriverReinit, ReloadLimit::Unspec)
@@ -87,7 +88,7 @@ fn kernel61_registers_last_and_removes_silently() {
 #[test]
 fn knobs_fail_reload_and_failed_reload_skips_teardown() {
     let mut core = Core::new();
-    let id = probe(&mut core, &NsimConfig::new(3, 1)).unwrap();
+    let id = probe(&mut core, &DeviceOptions::new(3, 1)).unwrap();
     core.with_driver::<NsimDevice, _>(id, |d, _| d.set_fail_reload(true))
         .unwrap();
     let e = core
@@ -115,7 +116,7 @@ fn knobs_fail_reload_and_failed_reload_skips_teardown() {
 /// The drop count a `TRAP_GET` (of `trap`) or `TRAP_POLICER_GET` (of `policer`)
 /// answers on device 4.
 fn drops(core: &mut Core, trap: Option<&str>, policer: Option<u32>) -> Option<u64> {
-    let handle = Some(NsimConfig::new(4, 1).handle());
+    let handle = Some(DeviceOptions::new(4, 1).devlink_handle().unwrap());
     let (cmd, body) = match trap {
         Some(name) => (
             Cmd::TrapGet,
@@ -153,7 +154,7 @@ fn drops(core: &mut Core, trap: Option<&str>, policer: Option<u32>) -> Option<u6
 #[test]
 fn drop_counters_advance_per_read_per_device_and_per_policer_until_reload() {
     let mut core = Core::new();
-    let id = probe(&mut core, &NsimConfig::new(4, 1)).unwrap();
+    let id = probe(&mut core, &DeviceOptions::new(4, 1)).unwrap();
     // The registration replay read the trap counter 14 times, each policer's once.
     assert_eq!(drops(&mut core, Some("tail_drop"), None), Some(14));
     assert_eq!(drops(&mut core, Some("igmp_query"), None), Some(15));

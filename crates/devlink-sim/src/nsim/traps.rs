@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use devlink_core::{CoreError, Devl, TrapCounters};
+use devlink_core::{CoreError, Devl, PolicerLimits, TrapCounters};
 use devlink_wire::devlink::{Handle, Stats, Trap, TrapGroup, TrapMetadata, TrapPolicer};
 use devlink_wire::spec::{TrapAction, TrapType};
 
@@ -194,3 +194,11 @@ pub(super) fn traps_exit(devl: &mut Devl<'_>) -> Result<(), CoreError> {
     devl.trap_counters_set(None);
     Ok(())
 }
+
+/// The policers' limits (`NSIM_DEV_TRAP_POLICER_MIN_RATE` … `_MAX_BURST`).
+pub(super) const POLICER_LIMITS: PolicerLimits = PolicerLimits {
+    min_rate: 1,
+    max_rate: 8000,
+    min_burst: 8,
+    max_burst: 65536,
+};
