@@ -96,7 +96,9 @@ impl Driver for NsimDevice {
 
     fn port_ops(&self, index: u32) -> PortOps {
         match self.port_kind(index) {
-            Some(PortKind::Pf) => PortOps {
+            // The physical ports and their parts share one ops struct (as mlxsw's), so
+            // splitting a part is refused by the core as "cannot be split further".
+            Some(PortKind::Pf | PortKind::Split(_)) => PortOps {
                 split: self.opts.split_lanes > 1,
                 ..PortOps::default()
             },
