@@ -3,9 +3,6 @@
 
 use devlink_core::{CoreError, DevObjError, DriverError, Errno};
 
-/// `EIO`: not in [`Errno`]'s list; netdevsim 6.1's `max_vfs` write answers it for a
-/// value that does not parse.
-pub const EIO: Errno = Errno(5);
 /// `EACCES`: a debugfs file opened against its mode (reading a write-only knob,
 /// writing a read-only one).
 pub const EACCES: Errno = Errno(13);

@@ -25,7 +25,7 @@ mod nsim;
 mod options;
 mod sim;
 
-pub use error::{EACCES, EIO, SimError};
+pub use error::{EACCES, SimError};
 pub use nsim::{
     FlashPacing, KNOBS, KnobAccess, NSIM_DEV_FLASH_CHUNK_SIZE, NSIM_DEV_FLASH_CHUNK_TIME_MS,
     NSIM_DEV_FLASH_SIZE, NSIM_DUMMY_REGION_SIZE, NSIM_DUMMY_REGION_SNAPSHOT_MAX, NsimDevice,

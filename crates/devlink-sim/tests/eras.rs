@@ -117,3 +117,54 @@ fn duplicate_ids_and_bad_options_are_refused_without_a_trace() {
     assert!(w.settle().is_empty());
     assert_eq!(w.sim.devices().count(), 1);
 }
+
+/// A resource's name and occupancy.
+type Occ<'a> = (&'a str, Option<u64>);
+
+#[test]
+fn info_and_resources_show_what_6_1_shows() {
+    // shared/traces/kernel-6.1/create_1port/dump/{dev_info,resource_show}.
+    let mut w = World::with(&DeviceOptions::new(10, 1));
+    let req = || devlink_wire::devlink::DevReq {
+        handle: Some(common::nsim(10)),
+        unknown: vec![],
+    };
+    let Ok(devlink_core::Response::Do(r)) = w.request(Cmd::InfoGet, req()) else {
+        panic!()
+    };
+    let info = format!("{:?}", r[0].body);
+    assert!(info.contains("\"netdevsim\""), "{info}");
+    assert_eq!(
+        info.matches("\"10.20.30\"").count(),
+        2,
+        "stored and running"
+    );
+    let replies = match w.request(Cmd::ResourceDump, req()) {
+        Ok(devlink_core::Response::Multi(r) | devlink_core::Response::Do(r)) => r,
+        other => panic!("{other:?}"),
+    };
+    let devlink_wire::message::DevlinkBody::ResourceDump(d) = &replies[0].body else {
+        panic!()
+    };
+    let tree: Vec<(&str, Vec<Occ<'_>>)> = d
+        .resources
+        .iter()
+        .map(|r| {
+            let kids = r
+                .children
+                .iter()
+                .map(|c| (c.name.as_str(), c.occ))
+                .collect();
+            (r.name.as_str(), kids)
+        })
+        .collect();
+    assert_eq!(
+        tree,
+        [
+            ("IPv4", vec![("fib", Some(3)), ("fib-rules", Some(3))]),
+            ("IPv6", vec![("fib", Some(1)), ("fib-rules", Some(2))]),
+            ("nexthops", vec![]),
+        ]
+    );
+    assert_eq!(d.resources[2].occ, Some(0));
+}

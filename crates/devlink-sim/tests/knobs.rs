@@ -50,8 +50,6 @@ fn flash(w: &mut World, mask: Option<u32>) -> Result<Response, devlink_core::Rej
 }
 
 fn reporter(w: &mut World, name: &str) -> HealthReporter {
-    let id = w.sim.instance(1).unwrap();
-    let _ = id;
     let req = devlink_wire::devlink::HealthReq {
         handle: Some(nsim(1)),
         port_index: None,
@@ -342,4 +340,20 @@ fn max_macs_and_test1_show_the_applied_values() {
     reload(&mut w).unwrap();
     w.settle();
     assert_eq!(get(&mut w, "max_macs"), "32");
+}
+
+#[test]
+fn reporters_show_what_6_1_lists() {
+    // shared/traces/kernel-6.1/create_1port/dump/health_show.json.
+    let mut w = world();
+    let empty = reporter(&mut w, "empty");
+    assert_eq!(
+        (empty.graceful_period, empty.auto_recover, empty.auto_dump),
+        (None, None, Some(true))
+    );
+    let dummy = reporter(&mut w, "dummy");
+    assert_eq!(
+        (dummy.graceful_period, dummy.auto_recover, dummy.auto_dump),
+        (Some(0), Some(true), Some(true))
+    );
 }

@@ -144,7 +144,8 @@ impl NsimDevice {
     }
 
     /// debugfs `max_vfs` write: only while no VF is enabled (`-EBUSY`), at most the
-    /// number of port indexes above the VF base (`-ERANGE`).
+    /// number of port indexes above the VF base (`-ERANGE`). A value that does not
+    /// parse is `-EINVAL` (mainline; 6.1 answered `-EIO`).
     pub(super) fn set_max_vfs(&mut self, max: u32) -> Result<(), SimError> {
         if max > u32::MAX - NSIM_DEV_VF_PORT_INDEX_BASE {
             return Err(SimError::BadValue {
