@@ -27,9 +27,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use devlink_core::{Core, Errno, InstanceId};
-use devlink_sim::{NsimConfig, NsimDevice, probe, remove};
-use devlink_wire::devlink::ParamValue;
+use devlink_core::{Core, Errno, InstanceId, Request};
+use devlink_sim::{DeviceOptions, NsimDevice, probe, remove};
+use devlink_wire::devlink::{Bitfield32, ParamValue, ReloadReq};
 use devlink_wire::message::{DevlinkBody, Families, Message, Payload};
 use devlink_wire::nl::{Messages, NETLINK_GENERIC};
 use devlink_wire::pcap::Pcap;
@@ -185,7 +185,7 @@ fn step(steps: &mut BTreeMap<u32, Vec<Ntf>>, n: u32) -> Vec<Ntf> {
 
 fn probed(id: u32, ports: u32) -> (Core, InstanceId) {
     let mut core = Core::new();
-    let inst = probe(&mut core, &NsimConfig::new(id, ports)).unwrap();
+    let inst = probe(&mut core, &DeviceOptions::new(id, ports)).unwrap();
     (core, inst)
 }
 
@@ -254,10 +254,56 @@ fn reload_steps() {
         drain(&mut core),
     );
 
-    // 03-05: fw_activate and the no_reset limit are refused by the request checks
-    // (no request layer in the core yet); the kernel sent nothing.
-    for n in 3..=5 {
+    // 03-05: fw_activate and the no_reset limit are refused by the request checks with
+    // the kernel's errno and message; the kernel sent nothing.
+    let no_reset = 1 << ReloadLimit::NoReset.repr();
+    let refusals = [
+        (
+            3,
+            ReloadAction::FwActivate,
+            None,
+            "Requested reload action is not supported by the driver",
+        ),
+        (
+            4,
+            ReloadAction::FwActivate,
+            Some(no_reset),
+            "Requested reload action is not supported by the driver",
+        ),
+        (
+            5,
+            ReloadAction::DriverReinit,
+            Some(no_reset),
+            "Requested limit is not supported by the driver",
+        ),
+    ];
+    for (n, action, limits, msg) in refusals {
+        let req = ReloadReq {
+            handle: DeviceOptions::new(14, 2).devlink_handle().unwrap(),
+            netns_pid: None,
+            netns_fd: None,
+            netns_id: None,
+            action: Some(action),
+            limits: limits.map(|value| Bitfield32 {
+                value,
+                selector: value,
+            }),
+            unknown: Vec::new(),
+        };
+        let request = Request {
+            cmd: Cmd::Reload,
+            body: DevlinkBody::from(req),
+            dump: false,
+            admin: true,
+        };
+        let e = core.handle_request(request).unwrap_err();
+        assert_eq!(
+            (e.errno, e.msg.as_deref()),
+            (Errno::EOPNOTSUPP, Some(msg)),
+            "step {n}"
+        );
         assert_eq!(step(&mut k, n), Vec::new(), "step {n}");
+        assert_same(&format!("0{n} refused"), Vec::new(), drain(&mut core));
     }
 
     knobs(&mut core, id, |d| d.set_dont_allow_reload(true));

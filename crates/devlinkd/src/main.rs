@@ -2,12 +2,13 @@
 //! socket (`docs/transport.md`).
 
 use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use devlink_core::Core;
-use devlink_sim::{NsimConfig, probe};
+use devlink_sim::{DeviceOptions, EswitchStart};
 use devlinkd::server::{Server, ServerConfig};
 use devlinkd::shell::{self, AdminPolicy, group_id};
 use tokio::signal::unix::{SignalKind, signal};
@@ -21,7 +22,8 @@ struct Args {
     /// $XDG_RUNTIME_DIR/devlinkd.sock or /tmp/devlinkd-$UID/devlinkd.sock otherwise].
     #[arg(long, value_name = "PATH")]
     socket: Option<PathBuf>,
-    /// Start without the demo devices (netdevsim/netdevsim0 with 4 ports).
+    /// Start without the demo devices (netdevsim/netdevsim0 with 4 ports; pci/0000:03:00.0
+    /// with 2 ports in switchdev mode with 2 VFs).
     #[arg(long)]
     no_default_devices: bool,
     /// Members of this group (name or gid) may run admin commands, as uid 0 may.
@@ -49,15 +51,18 @@ fn main() -> anyhow::Result<()> {
         },
     };
     let path = socket_path(args.socket.clone());
-    let mut core = Core::new();
-    if !args.no_default_devices {
-        probe(&mut core, &NsimConfig::new(0, 4)).context("creating netdevsim0")?;
-    }
     let config = ServerConfig {
         max_backlog: args.max_backlog,
         ..ServerConfig::default()
     };
-    let mut server = Server::new(core, config);
+    let mut server = Server::new(Core::new(), config);
+    if !args.no_default_devices {
+        for options in demo_devices() {
+            server
+                .new_sim_device(&options)
+                .with_context(|| format!("creating the demo device {}", options.id))?;
+        }
+    }
     // Start-up notifications have no subscriber.
     server.fan_out();
 
@@ -118,6 +123,24 @@ async fn listen(path: &Path) -> anyhow::Result<UnixSeqpacketListener> {
     let _ = std::fs::remove_file(&tmp);
     let listener =
         UnixSeqpacketListener::bind(&tmp).with_context(|| format!("binding {}", tmp.display()))?;
+    // Anyone who can reach the socket may connect, as anyone may open a netlink socket:
+    // reads and subscriptions are open, admin commands are checked per peer (SO_PEERCRED).
+    // Restrict access with the directory's mode.
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o666))
+        .with_context(|| format!("chmod {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
     Ok(listener)
+}
+
+/// The embedded demo topology: `netdevsim/netdevsim0` with 4 ports, as `new_device "0 4"`
+/// makes it, and a PCI-style device `pci/0000:03:00.0` with 2 ports in switchdev mode
+/// with 2 VFs (VF representor ports 128 and 129 with rate leaves).
+fn demo_devices() -> [DeviceOptions; 2] {
+    let nsim = DeviceOptions::new(0, 4);
+    let mut pci = DeviceOptions::new(1, 2);
+    pci.handle = Some("pci/0000:03:00.0".into());
+    pci.eswitch = EswitchStart::Switchdev;
+    pci.vfs = 2;
+    pci.first_ifindex = 100;
+    [nsim, pci]
 }

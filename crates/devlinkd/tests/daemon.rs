@@ -59,14 +59,15 @@ fn getfamily_gives_ids_and_the_config_group() {
 }
 
 #[test]
-fn dumps_list_the_default_device_and_its_ports() {
+fn dumps_list_the_demo_devices_and_their_ports() {
     let d = Daemon::start(&[]);
     let c = d.connect();
     let m = dump_devices(&c, 1);
-    assert_eq!(m.len(), 2);
+    assert_eq!(m.len(), 3);
     assert!(format!("{:?}", m[0].payload).contains("netdevsim0"));
+    assert!(format!("{:?}", m[1].payload).contains("0000:03:00.0"));
     assert_eq!(m[0].header.flags, NLM_F_MULTI);
-    assert_eq!(m[1].header.ty, NLMSG_DONE);
+    assert_eq!(m[2].header.ty, NLMSG_DONE);
 
     let ports = DevlinkBody::from(PortGetReq::default());
     c.send(&msg::devlink_request(
@@ -82,7 +83,13 @@ fn dumps_list_the_default_device_and_its_ports() {
         .iter()
         .filter(|m| devlink_cmd(m) == Some(Cmd::PortNew as u8))
         .count();
-    assert_eq!(n, 4);
+    // netdevsim0: 4 physical ports; pci/0000:03:00.0: 2 physical and 2 VF representors.
+    assert_eq!(n, 8);
+    let vfs = m
+        .iter()
+        .filter(|m| format!("{:?}", m.payload).contains("PciVf"))
+        .count();
+    assert_eq!(vfs, 2);
     assert_eq!(m.last().unwrap().header.ty, NLMSG_DONE);
 }
 

@@ -127,6 +127,15 @@ impl Devl<'_> {
         Ok(())
     }
 
+    /// `devlink_region_snapshot_id_get`: the lowest snapshot id no snapshot of this
+    /// instance uses (the kernel's `snapshot_ids` xarray allocates from 0), for a driver
+    /// that takes a snapshot on its own. `None` if every id is taken.
+    #[must_use]
+    pub fn region_snapshot_id_get(&self) -> Option<u32> {
+        let regions = &self.inst.objects.regions;
+        (0..=u32::MAX).find(|id| !regions.iter().any(|r| r.data.contains_key(id)))
+    }
+
     pub(crate) fn port_region_names(&self, port: u32) -> Vec<String> {
         let regions = self.inst.objects.regions.iter();
         regions

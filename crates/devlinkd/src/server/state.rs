@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use devlink_core::Core;
+use devlink_sim::{DeviceOptions, Sim, SimError};
 use devlink_wire::nl::flags::NLM_F_ACK;
 use devlink_wire::nl::{GENL_ID_CTRL, Messages, NLMSG_MIN_TYPE, RawMessage};
 use devlink_wire::transport::{DEVLINKD_NLMSG_TRANSPORT, Transport};
@@ -49,6 +50,8 @@ pub(crate) enum Outcome {
 #[derive(Debug)]
 pub struct Server {
     pub(crate) core: Core,
+    /// The simulated devices on the core (the `dlctl sim` bus).
+    pub(crate) sim: Sim,
     pub(crate) config: ServerConfig,
     pub(crate) conns: BTreeMap<ConnId, Conn>,
     pub(crate) ports: HashMap<u32, ConnId>,
@@ -65,6 +68,7 @@ impl Server {
     pub fn new(core: Core, config: ServerConfig) -> Self {
         Self {
             core,
+            sim: Sim::new(),
             config,
             conns: BTreeMap::new(),
             ports: HashMap::new(),
@@ -72,6 +76,15 @@ impl Server {
             rover: -4097,
             overrun: Transport::Overrun.to_message(0, 0, 0).unwrap_or_default(),
         }
+    }
+
+    /// Create a simulated device (`new_device`); its start-up notifications are queued
+    /// for [`Server::fan_out`].
+    ///
+    /// # Errors
+    /// What the simulator refuses, with its errno.
+    pub fn new_sim_device(&mut self, options: &DeviceOptions) -> Result<(), SimError> {
+        self.sim.new_device(&mut self.core, options).map(|_| ())
     }
 
     /// The core, to create devices.

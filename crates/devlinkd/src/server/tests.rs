@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use devlink_core::Core;
-use devlink_sim::{NsimConfig, probe};
+use devlink_sim::DeviceOptions;
 use devlink_wire::devlink::{DevReq, Handle, ParamValue, PortGetReq};
 use devlink_wire::message::{DevlinkBody, Message, Payload};
 use devlink_wire::nl::flags::{NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI};
@@ -17,9 +17,8 @@ use crate::client::msg;
 const FAM: u16 = 0x14;
 
 fn server() -> Server {
-    let mut core = Core::new();
-    probe(&mut core, &NsimConfig::new(0, 4)).unwrap();
-    let mut s = Server::new(core, ServerConfig::default());
+    let mut s = Server::new(Core::new(), ServerConfig::default());
+    s.new_sim_device(&DeviceOptions::new(0, 4)).unwrap();
     s.fan_out();
     s
 }
