@@ -1,0 +1,166 @@
+//! The `show` commands: which section each opens and which renderer each reply goes
+//! to (the `cmd_*_show` functions and their `*_cb` callbacks in devlink.c).
+
+use devlink_wire::message::DevlinkBody;
+
+use super::printer::{Options, Printer};
+use super::{dev, health, info, linecard, param, port, rate, region, resource, sb, trap};
+
+/// A `devlink … show` command whose replies can be rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShowCmd {
+    /// `devlink dev show` (`cmd_dev_show`).
+    Dev,
+    /// `devlink dev info` (`cmd_dev_info`).
+    DevInfo,
+    /// `devlink dev param show` (`cmd_dev_param_show`).
+    DevParam,
+    /// `devlink dev eswitch show DEV` (`cmd_dev_eswitch_show`).
+    DevEswitch,
+    /// `devlink port show` (`cmd_port_show`).
+    Port,
+    /// `devlink port param show` (`cmd_port_param_show`).
+    PortParam,
+    /// `devlink port health show` (`__cmd_health_show(dl, false, true)`).
+    PortHealth,
+    /// `devlink port function rate show` (`cmd_port_fn_rate_show`).
+    Rate,
+    /// `devlink health show` (`__cmd_health_show(dl, true, true)`).
+    Health,
+    /// `devlink region show` (`cmd_region_show`).
+    Region,
+    /// `devlink trap show` (`cmd_trap_show`).
+    Trap,
+    /// `devlink trap group show` (`cmd_trap_group_show`).
+    TrapGroup,
+    /// `devlink trap policer show` (`cmd_trap_policer_show`).
+    TrapPolicer,
+    /// `devlink resource show DEV` (`cmd_resource_show`): the dpipe table replies,
+    /// then the resource dump.
+    Resource,
+    /// `devlink lc show` (`cmd_linecard_show`).
+    Linecard,
+    /// `devlink sb show` (`cmd_sb_show`).
+    Sb,
+    /// `devlink sb pool show` (`cmd_sb_pool_show`).
+    SbPool,
+    /// `devlink sb port pool show` (`cmd_sb_port_pool_show`).
+    SbPortPool,
+    /// `devlink sb tc bind show` (`cmd_sb_tc_bind_show`).
+    SbTcBind,
+}
+
+impl ShowCmd {
+    /// The JSON section (`pr_out_section_start`) the command opens.
+    #[must_use]
+    pub const fn section(self) -> &'static str {
+        match self {
+            Self::Dev | Self::DevEswitch => "dev",
+            Self::DevInfo => "info",
+            Self::DevParam | Self::PortParam => "param",
+            Self::Port => "port",
+            Self::PortHealth | Self::Health => "health",
+            Self::Rate => "rate",
+            Self::Region => "regions",
+            Self::Trap => "trap",
+            Self::TrapGroup => "trap_group",
+            Self::TrapPolicer => "trap_policer",
+            Self::Resource => "resources",
+            Self::Linecard => "lc",
+            Self::Sb => "sb",
+            Self::SbPool => "pool",
+            Self::SbPortPool => "port_pool",
+            Self::SbTcBind => "tc_bind",
+        }
+    }
+}
+
+/// Why a reply could not be rendered: where iproute2's callback returns
+/// `MNL_CB_ERROR` (the rest of the dump is not printed and the command fails).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShowError {
+    /// A reply of another kind than the command's.
+    #[error("unexpected reply to {0:?}: {1}")]
+    Unexpected(ShowCmd, String),
+    /// A reply without an attribute the callback requires.
+    #[error("reply to {0:?} lacks {1}")]
+    Missing(ShowCmd, &'static str),
+}
+
+/// The output of one command, and whether it failed partway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Exactly what iproute2 would write to standard output.
+    pub output: String,
+    /// The callback failure that stopped rendering, if any (exit status 1).
+    pub error: Option<ShowError>,
+}
+
+/// Short name of a body's kind, for errors.
+fn kind(body: &DevlinkBody) -> String {
+    let dbg = format!("{body:?}");
+    dbg.split('(').next().unwrap_or_default().to_owned()
+}
+
+/// Render the replies of `cmd` in arrival order as iproute2 `devlink` does, in text or
+/// (`opts.json`) JSON: `pr_out_section_start`, one callback per reply,
+/// `pr_out_section_end`.
+#[must_use]
+pub fn render_show(cmd: ShowCmd, replies: &[DevlinkBody], opts: Options) -> Rendered {
+    let mut p = Printer::new(opts);
+    let mut resources = resource::ResourceCtx::default();
+    p.section_start(cmd.section());
+    let mut error = None;
+    for body in replies {
+        if let Err(e) = show_one(&mut p, &mut resources, cmd, body) {
+            error = Some(e);
+            break;
+        }
+    }
+    p.section_end();
+    p.finish();
+    Rendered {
+        output: p.take(),
+        error,
+    }
+}
+
+/// One reply through the command's callback.
+fn show_one(
+    p: &mut Printer,
+    resources: &mut resource::ResourceCtx,
+    cmd: ShowCmd,
+    body: &DevlinkBody,
+) -> Result<(), ShowError> {
+    use DevlinkBody as B;
+    use ShowCmd as S;
+    match (cmd, body) {
+        (S::Dev, B::Dev(d)) => dev::pr_out_dev(p, d),
+        (S::DevInfo, B::Info(i)) => info::pr_out_info_cb(p, i),
+        (S::DevParam, B::Param(x)) => param::pr_out_param(p, x, param::ParamHandle::Array, false),
+        (S::PortParam, B::Param(x)) => {
+            if x.port_index.is_none() {
+                return Err(ShowError::Missing(cmd, "DEVLINK_ATTR_PORT_INDEX"));
+            }
+            param::pr_out_param(p, x, param::ParamHandle::Array, true);
+        }
+        (S::DevEswitch, B::Eswitch(e)) => dev::pr_out_eswitch(p, e),
+        (S::Port, B::Port(x)) => port::pr_out_port(p, x),
+        (S::Health, B::HealthReporter(r)) => health::pr_out_health(p, r, true, true),
+        (S::PortHealth, B::HealthReporter(r)) => health::pr_out_health(p, r, false, true),
+        (S::Rate, B::Rate(r)) => rate::pr_out_port_fn_rate(p, r),
+        (S::Region, B::Region(r)) => region::pr_out_region(p, r),
+        (S::Trap, B::Trap(t)) => trap::pr_out_trap(p, t, true),
+        (S::TrapGroup, B::TrapGroup(g)) => trap::pr_out_trap_group(p, g, true),
+        (S::TrapPolicer, B::TrapPolicer(t)) => trap::pr_out_trap_policer(p, t, true),
+        (S::Resource, B::DpipeTables(t)) => resources.add_tables(t),
+        (S::Resource, B::ResourceDump(d)) => resource::pr_out_resources(p, resources, d),
+        (S::Linecard, B::Linecard(l)) => linecard::pr_out_linecard(p, l),
+        (S::Sb, B::Sb(s)) => sb::pr_out_sb(p, s),
+        (S::SbPool, B::SbPool(s)) => sb::pr_out_sb_pool(p, s),
+        (S::SbPortPool, B::SbPortPool(s)) => sb::pr_out_sb_port_pool(p, s),
+        (S::SbTcBind, B::SbTcPoolBind(s)) => sb::pr_out_sb_tc_bind(p, s),
+        (cmd, body) => return Err(ShowError::Unexpected(cmd, kind(body))),
+    }
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! Helpers shared by the iproute2 golden tests.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The golden traces (`DEVLINK_TRACES` overrides the default location).
+pub(crate) fn traces() -> PathBuf {
+    std::env::var_os("DEVLINK_TRACES").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/traces/kernel-6.1"),
+        PathBuf::from,
+    )
+}
+
+/// The scenarios recorded.
+pub(crate) const SCENARIOS: &[&str] = &[
+    "create_1port",
+    "create_4ports",
+    "delete",
+    "param_set",
+    "reload",
+];
+
+/// First line where two outputs differ, for a readable failure.
+pub(crate) fn first_difference(want: &str, got: &str) -> String {
+    for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
+        if w != g {
+            return format!("line {}:\n  want {w:?}\n  got  {g:?}", i + 1);
+        }
+    }
+    format!(
+        "lengths differ: want {} lines / {} bytes, got {} lines / {} bytes",
+        want.lines().count(),
+        want.len(),
+        got.lines().count(),
+        got.len()
+    )
+}
