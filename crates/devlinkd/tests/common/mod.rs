@@ -53,7 +53,10 @@ impl Daemon {
         if !extra.contains(&"--admin-group") {
             cmd.args(["--admin-group", &gid]);
         }
-        let child = cmd.args(extra).spawn().unwrap();
+        // The daemon's log goes to a file, shown if the test fails: on the test's own
+        // stderr it would interleave with the harness's output.
+        let log = std::fs::File::create(dir.join("devlinkd.log")).unwrap();
+        let child = cmd.args(extra).stderr(log).spawn().unwrap();
         // The daemon renames its socket into place once it listens.
         let start = Instant::now();
         while !socket.exists() {
@@ -69,9 +72,15 @@ impl Daemon {
 }
 
 impl Drop for Daemon {
+    #[allow(clippy::print_stderr, reason = "a failing test shows the daemon's log")]
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if std::thread::panicking()
+            && let Ok(log) = std::fs::read_to_string(self.dir.join("devlinkd.log"))
+        {
+            eprintln!("devlinkd's log:\n{log}");
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
