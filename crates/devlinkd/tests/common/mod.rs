@@ -66,6 +66,16 @@ impl Daemon {
         Self { child, dir, socket }
     }
 
+    /// The daemon's resident set size in KiB (`VmRSS` of `/proc/PID/status`).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+
     pub fn connect(&self) -> Connection {
         Connection::connect(&self.socket).unwrap()
     }
