@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use devlink_wire::devlink::DevReq;
+use devlink_wire::devlink::{DevReq, PortGetReq};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::message::{Message, Payload};
 use devlink_wire::nl::flags::{NLM_F_ACK, NLM_F_DUMP};
@@ -145,6 +145,15 @@ pub const ACK: u16 = NLM_F_ACK;
 pub fn dump_devices(c: &Connection, seq: u32) -> Vec<Message> {
     let get = DevlinkBody::from(DevReq::default());
     let req = msg::devlink_request(FAM, NLM_F_ACK | NLM_F_DUMP, seq, Cmd::Get, get);
+    c.send(&req).unwrap();
+    recv_until_done(c)
+}
+
+/// `DEVLINK_CMD_PORT_GET` dump (`devlink port show`): every message up to the
+/// `NLMSG_DONE`.
+pub fn dump_ports(c: &Connection, seq: u32) -> Vec<Message> {
+    let get = DevlinkBody::from(PortGetReq::default());
+    let req = msg::devlink_request(FAM, NLM_F_ACK | NLM_F_DUMP, seq, Cmd::PortGet, get);
     c.send(&req).unwrap();
     recv_until_done(c)
 }
