@@ -10,6 +10,7 @@ use devlink_core::Core;
 use devlinkd::config::{self, Config};
 use devlinkd::server::{Server, ServerConfig};
 use devlinkd::shell::{self, AdminPolicy, group_id};
+use devlinkd::store::FileStore;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_seqpacket::{UnixSeqpacket, UnixSeqpacketListener};
 
@@ -26,6 +27,11 @@ struct Args {
     /// tables; its devices replace the demo devices (examples/devlinkd.toml).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Where params set with cmode `permanent` persist [default: the config file's
+    /// `state_dir`, else /var/lib/devlinkd for root, $XDG_STATE_HOME/devlinkd or
+    /// ~/.local/state/devlinkd otherwise].
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
     /// Start without the demo devices (netdevsim/netdevsim0 with 4 ports; pci/0000:03:00.0
     /// with 2 ports in switchdev mode with 2 VFs). A config file never has them.
     #[arg(long)]
@@ -75,6 +81,14 @@ fn main() -> anyhow::Result<()> {
         ..ServerConfig::default()
     };
     let mut server = Server::new(Core::new(), config);
+    let state_dir = args
+        .state_dir
+        .clone()
+        .or(settings.state_dir)
+        .unwrap_or_else(config::default_state_dir);
+    let store = FileStore::open(&state_dir)?;
+    tracing::info!(state_dir = %state_dir.display(), "permanent params persist here");
+    server.set_store(Box::new(store));
     let (devices, origin) = match (&file, &args.config) {
         (Some(f), Some(p)) => (f.devices.clone(), p.display().to_string()),
         _ if args.no_default_devices => (Vec::new(), String::new()),

@@ -34,7 +34,8 @@ pub struct Daemon {
 
 impl Daemon {
     /// Start `devlinkd` with the default devices; the test's own group is the admin group
-    /// unless `extra` names one.
+    /// unless `extra` names one, and the state directory is `dir/state` unless `extra`
+    /// names one.
     pub fn start(extra: &[&str]) -> Self {
         let dir = std::env::temp_dir().join(format!(
             "devlinkd-test-{}-{}",
@@ -52,6 +53,9 @@ impl Daemon {
         cmd.arg("--socket").arg(&socket);
         if !extra.contains(&"--admin-group") {
             cmd.args(["--admin-group", &gid]);
+        }
+        if !extra.contains(&"--state-dir") {
+            cmd.arg("--state-dir").arg(dir.join("state"));
         }
         let child = cmd.args(extra).spawn().unwrap();
         // The daemon renames its socket into place once it listens.
