@@ -20,7 +20,8 @@ use tokio_seqpacket::{UnixSeqpacket, UnixSeqpacketListener};
 struct Args {
     /// Socket path [default: $DEVLINKD_SOCKET, else the config file's `socket`, else
     /// /run/devlinkd/devlinkd.sock for root, $XDG_RUNTIME_DIR/devlinkd.sock or
-    /// /tmp/devlinkd-$UID/devlinkd.sock otherwise].
+    /// /tmp/devlinkd-$UID/devlinkd.sock otherwise]. Under systemd socket activation
+    /// (LISTEN_FDS) the socket passed is served instead.
     #[arg(long, value_name = "PATH")]
     socket: Option<PathBuf>,
     /// A TOML file with daemon settings (overridden by these flags) and `[[device]]`
@@ -55,6 +56,8 @@ fn main() -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
+    // systemd's listening socket, when started by a socket unit.
+    let activated = shell::listen_fd()?;
     let file = match &args.config {
         Some(path) => Some(Config::load(path)?),
         None => None,
@@ -107,8 +110,20 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("starting the runtime")?;
     rt.block_on(async move {
-        let listener = listen(&path).await?;
-        tracing::info!(socket = %path.display(), "listening");
+        // A socket systemd passed is systemd's: not created, not removed here.
+        let (listener, owned) = match activated {
+            Some(fd) => {
+                let l = UnixSeqpacketListener::try_from(fd).context("socket activation")?;
+                let at = l.local_addr().unwrap_or_default();
+                tracing::info!(socket = %at.display(), "listening (socket activation)");
+                (l, None)
+            }
+            None => {
+                let l = listen(&path).await?;
+                tracing::info!(socket = %path.display(), "listening");
+                (l, Some(path))
+            }
+        };
         let mut term = signal(SignalKind::terminate())?;
         let mut int = signal(SignalKind::interrupt())?;
         let shutdown = async move {
@@ -119,7 +134,12 @@ fn main() -> anyhow::Result<()> {
         };
         shell::run(server, listener, admin, shutdown).await;
         tracing::info!("shutting down");
-        std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))
+        match owned {
+            Some(path) => {
+                std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))
+            }
+            None => Ok(()),
+        }
     })
 }
 
