@@ -3,7 +3,9 @@
 //! lacks. Deserializable (serde) for the daemon's TOML config; every field has a
 //! default, unknown fields are refused.
 
-use devlink_wire::devlink::Handle;
+use std::collections::BTreeMap;
+
+use devlink_wire::devlink::{Handle, ParamValue};
 use serde::Deserialize;
 
 use crate::SimError;
@@ -149,6 +151,17 @@ pub struct DeviceOptions {
     /// Selftests (`SELFTESTS_GET` / `_RUN`): the flash selftest, passing unless the
     /// `fail_selftests` knob is set.
     pub selftests: bool,
+    /// Params with cmode `permanent` (beyond netdevsim, as bnxt_en has): the generic
+    /// `enable_sriov` (bool, default false) and `msix_vec_per_pf_max` (u32, default 8).
+    /// Their values are only stored and reported: they would take effect at the next
+    /// firmware reset.
+    pub permanent_params: bool,
+    /// The device's non-volatile memory: permanent param values it probes with instead
+    /// of the defaults, by param name (the daemon fills it from its state directory; not
+    /// in TOML). A name without a permanent param, or a value of another type, is
+    /// ignored.
+    #[serde(skip)]
+    pub nvm: BTreeMap<String, ParamValue>,
 }
 
 impl Default for DeviceOptions {
@@ -181,6 +194,8 @@ impl DeviceOptions {
                 no_reset: false,
             },
             selftests: false,
+            permanent_params: false,
+            nvm: BTreeMap::new(),
         }
     }
 

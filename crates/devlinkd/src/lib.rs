@@ -5,7 +5,11 @@
 //!   ACKs, dumps, notification fan-out with bounded backlogs.
 //! - [`shell`]: the I/O around it — listener, connections, completion channels,
 //!   credentials.
+//! - [`config`]: the configuration file and the default paths.
+//! - [`store`]: permanent param values in the state directory, crash-safe.
 
 pub mod client;
+pub mod config;
 pub mod server;
 pub mod shell;
+pub mod store;

@@ -1,16 +1,16 @@
 //! `devlinkd`: serve the devlink generic-netlink family on a Unix `SOCK_SEQPACKET`
 //! socket (`docs/transport.md`).
 
-use std::os::unix::fs::MetadataExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use devlink_core::Core;
-use devlink_sim::{DeviceOptions, EswitchStart};
+use devlinkd::config::{self, Config};
 use devlinkd::server::{Server, ServerConfig};
 use devlinkd::shell::{self, AdminPolicy, group_id};
+use devlinkd::store::FileStore;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_seqpacket::{UnixSeqpacket, UnixSeqpacketListener};
 
@@ -18,20 +18,32 @@ use tokio_seqpacket::{UnixSeqpacket, UnixSeqpacketListener};
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
-    /// Socket path [default: $DEVLINKD_SOCKET, else /run/devlinkd/devlinkd.sock for root,
-    /// $XDG_RUNTIME_DIR/devlinkd.sock or /tmp/devlinkd-$UID/devlinkd.sock otherwise].
+    /// Socket path [default: $DEVLINKD_SOCKET, else the config file's `socket`, else
+    /// /run/devlinkd/devlinkd.sock for root, $XDG_RUNTIME_DIR/devlinkd.sock or
+    /// /tmp/devlinkd-$UID/devlinkd.sock otherwise]. Under systemd socket activation
+    /// (LISTEN_FDS) the socket passed is served instead.
     #[arg(long, value_name = "PATH")]
     socket: Option<PathBuf>,
+    /// A TOML file with daemon settings (overridden by these flags) and `[[device]]`
+    /// tables; its devices replace the demo devices (examples/devlinkd.toml).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Where params set with cmode `permanent` persist [default: the config file's
+    /// `state_dir`, else /var/lib/devlinkd for root, $XDG_STATE_HOME/devlinkd or
+    /// ~/.local/state/devlinkd otherwise].
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
     /// Start without the demo devices (netdevsim/netdevsim0 with 4 ports; pci/0000:03:00.0
-    /// with 2 ports in switchdev mode with 2 VFs).
+    /// with 2 ports in switchdev mode with 2 VFs). A config file never has them.
     #[arg(long)]
     no_default_devices: bool,
     /// Members of this group (name or gid) may run admin commands, as uid 0 may.
     #[arg(long, value_name = "GROUP")]
     admin_group: Option<String>,
-    /// Cap on a connection's notification backlog, in bytes (SO_RCVBUF is capped by it).
-    #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
-    max_backlog: usize,
+    /// Cap on a connection's notification backlog, in bytes (SO_RCVBUF is capped by it)
+    /// [default: 4194304].
+    #[arg(long, value_name = "BYTES")]
+    max_backlog: Option<usize>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -44,24 +56,51 @@ fn main() -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
+    // systemd's listening socket, when started by a socket unit.
+    let activated = shell::listen_fd()?;
+    let file = match &args.config {
+        Some(path) => Some(Config::load(path)?),
+        None => None,
+    };
+    let settings = file.clone().unwrap_or_default();
+    let admin_group = args.admin_group.clone().or(settings.admin_group);
     let admin = AdminPolicy {
-        group: match &args.admin_group {
+        group: match &admin_group {
             Some(g) => Some(group_id(g).with_context(|| format!("unknown group {g:?}"))?),
             None => None,
         },
     };
-    let path = socket_path(args.socket.clone());
+    let path = args
+        .socket
+        .clone()
+        .or_else(|| std::env::var_os("DEVLINKD_SOCKET").map(PathBuf::from))
+        .or(settings.socket)
+        .unwrap_or_else(config::default_socket);
     let config = ServerConfig {
-        max_backlog: args.max_backlog,
+        max_backlog: args
+            .max_backlog
+            .or(settings.max_backlog)
+            .unwrap_or(ServerConfig::default().max_backlog),
         ..ServerConfig::default()
     };
     let mut server = Server::new(Core::new(), config);
-    if !args.no_default_devices {
-        for options in demo_devices() {
-            server
-                .new_sim_device(&options)
-                .with_context(|| format!("creating the demo device {}", options.id))?;
-        }
+    let state_dir = args
+        .state_dir
+        .clone()
+        .or(settings.state_dir)
+        .unwrap_or_else(config::default_state_dir);
+    let store = FileStore::open(&state_dir)?;
+    tracing::info!(state_dir = %state_dir.display(), "permanent params persist here");
+    server.set_store(Box::new(store));
+    let (devices, origin) = match (&file, &args.config) {
+        (Some(f), Some(p)) => (f.devices.clone(), p.display().to_string()),
+        _ if args.no_default_devices => (Vec::new(), String::new()),
+        _ => (config::demo_devices(), "the demo devices".to_owned()),
+    };
+    for options in &devices {
+        server
+            .new_sim_device(options)
+            .with_context(|| format!("creating device {} of {origin}", options.id))?;
     }
     // Start-up notifications have no subscriber.
     server.fan_out();
@@ -71,8 +110,20 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("starting the runtime")?;
     rt.block_on(async move {
-        let listener = listen(&path).await?;
-        tracing::info!(socket = %path.display(), "listening");
+        // A socket systemd passed is systemd's: not created, not removed here.
+        let (listener, owned) = match activated {
+            Some(fd) => {
+                let l = UnixSeqpacketListener::try_from(fd).context("socket activation")?;
+                let at = l.local_addr().unwrap_or_default();
+                tracing::info!(socket = %at.display(), "listening (socket activation)");
+                (l, None)
+            }
+            None => {
+                let l = listen(&path).await?;
+                tracing::info!(socket = %path.display(), "listening");
+                (l, Some(path))
+            }
+        };
         let mut term = signal(SignalKind::terminate())?;
         let mut int = signal(SignalKind::interrupt())?;
         let shutdown = async move {
@@ -83,26 +134,13 @@ fn main() -> anyhow::Result<()> {
         };
         shell::run(server, listener, admin, shutdown).await;
         tracing::info!("shutting down");
-        std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))
+        match owned {
+            Some(path) => {
+                std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))
+            }
+            None => Ok(()),
+        }
     })
-}
-
-/// `--socket`, `$DEVLINKD_SOCKET`, or the default for this user.
-fn socket_path(arg: Option<PathBuf>) -> PathBuf {
-    if let Some(p) = arg {
-        return p;
-    }
-    if let Some(p) = std::env::var_os("DEVLINKD_SOCKET") {
-        return p.into();
-    }
-    let uid = std::fs::metadata("/proc/self").map_or(u32::MAX, |m| m.uid());
-    if uid == 0 {
-        return PathBuf::from("/run/devlinkd/devlinkd.sock");
-    }
-    match std::env::var_os("XDG_RUNTIME_DIR") {
-        Some(dir) => PathBuf::from(dir).join("devlinkd.sock"),
-        None => PathBuf::from(format!("/tmp/devlinkd-{uid}/devlinkd.sock")),
-    }
 }
 
 /// Bind next to `path` and rename into place, so the socket file appears only once it
@@ -130,17 +168,4 @@ async fn listen(path: &Path) -> anyhow::Result<UnixSeqpacketListener> {
         .with_context(|| format!("chmod {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
     Ok(listener)
-}
-
-/// The embedded demo topology: `netdevsim/netdevsim0` with 4 ports, as `new_device "0 4"`
-/// makes it, and a PCI-style device `pci/0000:03:00.0` with 2 ports in switchdev mode
-/// with 2 VFs (VF representor ports 128 and 129 with rate leaves).
-fn demo_devices() -> [DeviceOptions; 2] {
-    let nsim = DeviceOptions::new(0, 4);
-    let mut pci = DeviceOptions::new(1, 2);
-    pci.handle = Some("pci/0000:03:00.0".into());
-    pci.eswitch = EswitchStart::Switchdev;
-    pci.vfs = 2;
-    pci.first_ifindex = 100;
-    [nsim, pci]
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 use common::*;
 use devlink_wire::devlink::{Handle, ParamValue, PortGetReq};
 use devlink_wire::message::{DevlinkBody, Message, Payload};
-use devlink_wire::nl::flags::{NLM_F_DUMP, NLM_F_MULTI};
+use devlink_wire::nl::flags::NLM_F_MULTI;
 use devlink_wire::nl::{NLMSG_DONE, NLMSG_ERROR};
 use devlink_wire::spec::{Attr, Cmd};
 use devlink_wire::transport::{Complete, Hello, Transport, opt};
@@ -69,16 +69,7 @@ fn dumps_list_the_demo_devices_and_their_ports() {
     assert_eq!(m[0].header.flags, NLM_F_MULTI);
     assert_eq!(m[2].header.ty, NLMSG_DONE);
 
-    let ports = DevlinkBody::from(PortGetReq::default());
-    c.send(&msg::devlink_request(
-        FAM,
-        ACK | NLM_F_DUMP,
-        2,
-        Cmd::PortGet,
-        ports,
-    ))
-    .unwrap();
-    let m = recv_until_done(&c);
+    let m = dump_ports(&c, 2);
     let n = m
         .iter()
         .filter(|m| devlink_cmd(m) == Some(Cmd::PortNew as u8))

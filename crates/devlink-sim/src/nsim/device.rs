@@ -101,7 +101,7 @@ impl NsimDevice {
     /// not devlink objects here).
     fn probe_objects(&mut self, devl: &mut Devl<'_>) -> Result<(), SimError> {
         resources::register(devl)?;
-        self.applied.register(devl)?;
+        self.applied.register(devl, &self.opts)?;
         extras::create(devl, &self.opts)?;
         self.create_objects(devl)?;
         Ok(())
@@ -155,7 +155,7 @@ impl NsimDevice {
     fn remove_objects(&mut self, devl: &mut Devl<'_>) -> Result<(), CoreError> {
         self.destroy_objects(devl)?;
         extras::destroy(devl, &self.opts)?;
-        Applied::unregister(devl)?;
+        Applied::unregister(devl, &self.opts)?;
         devl.resources_unregister();
         Ok(())
     }

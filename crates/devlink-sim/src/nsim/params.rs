@@ -1,13 +1,37 @@
 //! Params (kernel: `nsim_devlink_params` in `drivers/net/netdevsim/dev.c`): the generic
 //! `max_macs` and the driver-specific `test1`, both driverinit only. They live for the
-//! whole device (not torn down by reload); reload applies the staged values.
+//! whole device (not torn down by reload); reload applies the staged values. Beyond
+//! netdevsim, with [`DeviceOptions::permanent_params`], two generic params of cmode
+//! `permanent` (bnxt_en's `enable_sriov` and `msix_vec_per_pf_max`), whose values come
+//! from [`DeviceOptions::nvm`].
 
 use devlink_core::{CoreError, Devl, ParamDef};
 use devlink_wire::devlink::ParamValue;
 use devlink_wire::spec::{ParamCmode, VarAttrType};
 
+use crate::DeviceOptions;
+
 /// `DEVLINK_PARAM_GENERIC_ID_MAX_MACS`.
 const PARAM_ID_MAX_MACS: u32 = 1;
+/// `DEVLINK_PARAM_GENERIC_ID_ENABLE_SRIOV`.
+const PARAM_ID_ENABLE_SRIOV: u32 = 2;
+/// `DEVLINK_PARAM_GENERIC_ID_MSIX_VEC_PER_PF_MAX`.
+const PARAM_ID_MSIX_VEC_PER_PF_MAX: u32 = 5;
+/// The permanent params: id, name, type and default value.
+const PERMANENT: [(u32, &str, VarAttrType, ParamValue); 2] = [
+    (
+        PARAM_ID_ENABLE_SRIOV,
+        "enable_sriov",
+        VarAttrType::Flag,
+        ParamValue::Bool(false),
+    ),
+    (
+        PARAM_ID_MSIX_VEC_PER_PF_MAX,
+        "msix_vec_per_pf_max",
+        VarAttrType::U32,
+        ParamValue::U32(8),
+    ),
+];
 /// `NSIM_DEVLINK_PARAM_ID_TEST1`: the first driver id, `DEVLINK_PARAM_GENERIC_ID_MAX + 1`
 /// (17 in 6.1); only its place after every generic id matters.
 const PARAM_ID_TEST1: u32 = 17;
@@ -35,8 +59,13 @@ impl Default for Applied {
 impl Applied {
     /// `devlink_params_register`, then `nsim_devlink_set_params_init_values`:
     /// `devl_param_driverinit_value_set`, which notifies (visible only when the
-    /// instance is already registered).
-    pub(super) fn register(self, devl: &mut Devl<'_>) -> Result<(), CoreError> {
+    /// instance is already registered). Then the permanent params, if asked for, with
+    /// their values from the device's NVM.
+    pub(super) fn register(
+        self,
+        devl: &mut Devl<'_>,
+        opts: &DeviceOptions,
+    ) -> Result<(), CoreError> {
         devl.param_register(ParamDef {
             id: PARAM_ID_MAX_MACS,
             name: "max_macs".into(),
@@ -60,13 +89,38 @@ impl Applied {
             "test1",
             ParamCmode::Driverinit,
             ParamValue::Bool(self.test1),
-        )
+        )?;
+        if !opts.permanent_params {
+            return Ok(());
+        }
+        for (id, name, ty, default) in PERMANENT {
+            let value = opts
+                .nvm
+                .get(name)
+                .filter(|v| v.ty() == ty)
+                .cloned()
+                .unwrap_or(default);
+            devl.param_register(ParamDef {
+                id,
+                name: name.into(),
+                generic: true,
+                ty,
+                values: vec![(ParamCmode::Permanent, value)],
+            })?;
+        }
+        Ok(())
     }
 
     /// `devlink_params_unregister` (array order).
-    pub(super) fn unregister(devl: &mut Devl<'_>) -> Result<(), CoreError> {
+    pub(super) fn unregister(devl: &mut Devl<'_>, opts: &DeviceOptions) -> Result<(), CoreError> {
         devl.param_unregister("max_macs")?;
-        devl.param_unregister("test1")
+        devl.param_unregister("test1")?;
+        if opts.permanent_params {
+            for (_, name, _, _) in PERMANENT {
+                devl.param_unregister(name)?;
+            }
+        }
+        Ok(())
     }
 
     /// `nsim_devlink_param_load_driverinit_values`.

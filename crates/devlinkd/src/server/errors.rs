@@ -14,6 +14,9 @@ use devlink_wire::message::DecodeError;
 use devlink_wire::nl::{AttrIter, ExtAck, GENL_HDRLEN, NLMSG_HDRLEN, PayloadError};
 use devlink_wire::spec::{Attr, Space};
 
+/// `EIO` (not among the core's errnos: only the daemon's storage fails with it).
+const EIO: Errno = Errno(5);
+
 /// An error reply to send: a positive errno and the extended ACK.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NlErr {
@@ -47,6 +50,15 @@ impl NlErr {
             errno: 0,
             ext: Box::new(ExtAck::msg(msg)),
         }
+    }
+
+    /// A committed permanent value that could not be made durable (the store's I/O
+    /// error): `-EIO`, as a driver whose NVM write fails. The value stays in effect.
+    pub(crate) fn not_persisted(e: &std::io::Error) -> Self {
+        Self::msg(
+            EIO,
+            &format!("devlinkd: permanent value not persisted: {e}"),
+        )
     }
 
     /// A core rejection of `request` (the whole netlink message): the attribute it names

@@ -56,16 +56,21 @@ impl Server {
         let Payload::Devlink(m) = msg.payload else {
             return Err(NlErr::errno(Errno::EINVAL));
         };
+        let _ = self.take_persist_error();
         let result = self.core.handle_request(Request {
             cmd,
             body: m.body,
             dump,
             admin,
         });
-        // The request's notifications reach every subscriber before its reply.
+        // The request's notifications reach every subscriber before its reply, and a
+        // permanent value it commits is durable before then.
         self.fan_out();
         let Accepted { response, warning } =
             result.map_err(|r| NlErr::from_rejection(&r, raw.bytes))?;
+        if let Some(e) = self.take_persist_error() {
+            return Err(NlErr::not_persisted(&e));
+        }
         let to = self.to(id, raw);
         let conn = self.conns.get_mut(&id).ok_or(NlErr::errno(Errno::EINVAL))?;
         match response {

@@ -8,6 +8,7 @@ mod ctrl;
 mod dump;
 mod errors;
 mod genl;
+mod persist;
 mod reply;
 mod state;
 mod transport;
@@ -16,4 +17,5 @@ mod transport;
 mod tests;
 
 pub use conn::{ConnId, DEFAULT_BACKLOG, Datagram, MAX_DATAGRAM, PortId, SockOpts};
+pub use persist::PermanentStore;
 pub use state::{Server, ServerConfig};

@@ -13,6 +13,7 @@ use devlink_wire::transport::{DEVLINKD_NLMSG_TRANSPORT, Transport};
 
 use super::conn::{Conn, ConnId, DEFAULT_BACKLOG, Datagram, PortId};
 use super::errors::NlErr;
+use super::persist::Persist;
 use super::reply::{self, To};
 
 /// Fixed choices of the daemon.
@@ -59,6 +60,8 @@ pub struct Server {
     /// The next negative autobind candidate (`netlink_autobind`).
     pub(crate) rover: i32,
     overrun: Vec<u8>,
+    /// Permanent param values: what was notified, where they persist.
+    pub(crate) persist: Persist,
 }
 
 impl Server {
@@ -75,16 +78,21 @@ impl Server {
             next_conn: 0,
             rover: -4097,
             overrun: Transport::Overrun.to_message(0, 0, 0).unwrap_or_default(),
+            persist: Persist::default(),
         }
     }
 
-    /// Create a simulated device (`new_device`); its start-up notifications are queued
-    /// for [`Server::fan_out`].
+    /// Create a simulated device (`new_device`) with the permanent param values stored
+    /// for its handle in its NVM; its start-up notifications are queued for
+    /// [`Server::fan_out`].
     ///
     /// # Errors
     /// What the simulator refuses, with its errno.
     pub fn new_sim_device(&mut self, options: &DeviceOptions) -> Result<(), SimError> {
-        self.sim.new_device(&mut self.core, options).map(|_| ())
+        let mut options = options.clone();
+        let stored = self.stored_values(&options.devlink_handle()?);
+        options.nvm.extend(stored);
+        self.sim.new_device(&mut self.core, &options).map(|_| ())
     }
 
     /// The core, to create devices.
@@ -243,9 +251,11 @@ impl Server {
     }
 
     /// Encode each queued notification once and queue it for every connection that
-    /// joined the "config" group and whose notify filter matches.
+    /// joined the "config" group and whose notify filter matches; a changed permanent
+    /// value is persisted first (nothing queued is written out before this returns).
     pub fn fan_out(&mut self) {
         while let Some(n) = self.core.poll_notification() {
+            self.persist_notification(&n);
             let to = To {
                 ty: self.config.family_id,
                 seq: 0,

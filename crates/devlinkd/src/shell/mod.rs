@@ -5,6 +5,7 @@
 //! from, and hands it to the server. A client that does not read only fills its own
 //! socket and its bounded backlog.
 
+mod activation;
 mod creds;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use std::task::{Context, Poll};
 use tokio_seqpacket::ancillary::AncillaryMessageWriter;
 use tokio_seqpacket::{UnixSeqpacket, UnixSeqpacketListener};
 
+pub use activation::{ActivationError, listen_fd};
 pub use creds::{AdminPolicy, group_id};
 
 use crate::server::{ConnId, Datagram, Server};

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use devlink_wire::devlink::DevReq;
+use devlink_wire::devlink::{DevReq, PortGetReq};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::message::{Message, Payload};
 use devlink_wire::nl::flags::{NLM_F_ACK, NLM_F_DUMP};
@@ -34,7 +34,8 @@ pub struct Daemon {
 
 impl Daemon {
     /// Start `devlinkd` with the default devices; the test's own group is the admin group
-    /// unless `extra` names one.
+    /// unless `extra` names one, and the state directory is `dir/state` unless `extra`
+    /// names one.
     pub fn start(extra: &[&str]) -> Self {
         let dir = std::env::temp_dir().join(format!(
             "devlinkd-test-{}-{}",
@@ -52,6 +53,9 @@ impl Daemon {
         cmd.arg("--socket").arg(&socket);
         if !extra.contains(&"--admin-group") {
             cmd.args(["--admin-group", &gid]);
+        }
+        if !extra.contains(&"--state-dir") {
+            cmd.arg("--state-dir").arg(dir.join("state"));
         }
         // The daemon's log goes to a file, shown if the test fails: on the test's own
         // stderr it would interleave with the harness's output.
@@ -164,6 +168,15 @@ pub const ACK: u16 = NLM_F_ACK;
 pub fn dump_devices(c: &Connection, seq: u32) -> Vec<Message> {
     let get = DevlinkBody::from(DevReq::default());
     let req = msg::devlink_request(FAM, NLM_F_ACK | NLM_F_DUMP, seq, Cmd::Get, get);
+    c.send(&req).unwrap();
+    recv_until_done(c)
+}
+
+/// `DEVLINK_CMD_PORT_GET` dump (`devlink port show`): every message up to the
+/// `NLMSG_DONE`.
+pub fn dump_ports(c: &Connection, seq: u32) -> Vec<Message> {
+    let get = DevlinkBody::from(PortGetReq::default());
+    let req = msg::devlink_request(FAM, NLM_F_ACK | NLM_F_DUMP, seq, Cmd::PortGet, get);
     c.send(&req).unwrap();
     recv_until_done(c)
 }
