@@ -6,6 +6,5 @@
 //! - [`shell`]: the I/O around it — listener, connections, completion channels,
 //!   credentials.
 
-pub mod client;
 pub mod server;
 pub mod shell;

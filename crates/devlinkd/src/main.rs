@@ -1,7 +1,6 @@
 //! `devlinkd`: serve the devlink generic-netlink family on a Unix `SOCK_SEQPACKET`
 //! socket (`docs/transport.md`).
 
-use std::os::unix::fs::MetadataExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
@@ -50,7 +49,7 @@ fn main() -> anyhow::Result<()> {
             None => None,
         },
     };
-    let path = socket_path(args.socket.clone());
+    let path = devlink_client::socket_path(args.socket.clone());
     let config = ServerConfig {
         max_backlog: args.max_backlog,
         ..ServerConfig::default()
@@ -85,24 +84,6 @@ fn main() -> anyhow::Result<()> {
         tracing::info!("shutting down");
         std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))
     })
-}
-
-/// `--socket`, `$DEVLINKD_SOCKET`, or the default for this user.
-fn socket_path(arg: Option<PathBuf>) -> PathBuf {
-    if let Some(p) = arg {
-        return p;
-    }
-    if let Some(p) = std::env::var_os("DEVLINKD_SOCKET") {
-        return p.into();
-    }
-    let uid = std::fs::metadata("/proc/self").map_or(u32::MAX, |m| m.uid());
-    if uid == 0 {
-        return PathBuf::from("/run/devlinkd/devlinkd.sock");
-    }
-    match std::env::var_os("XDG_RUNTIME_DIR") {
-        Some(dir) => PathBuf::from(dir).join("devlinkd.sock"),
-        None => PathBuf::from(format!("/tmp/devlinkd-{uid}/devlinkd.sock")),
-    }
 }
 
 /// Bind next to `path` and rename into place, so the socket file appears only once it

@@ -16,10 +16,10 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use common::*;
+use devlink_client::{Connection, msg};
 use devlink_wire::devlink::{Handle, ParamValue};
 use devlink_wire::message::Payload;
 use devlink_wire::nl::NLMSG_DONE;
-use devlinkd::client::{Connection, msg};
 
 const CHILD_ENV: &str = "DEVLINKD_TEST_PERM_SOCKET";
 

@@ -12,7 +12,7 @@ use devlink_wire::spec::Cmd;
 use devlink_wire::transport::{Hello, Membership, SetOpt, Transport, opt};
 
 use super::{ConnId, Datagram, Server, ServerConfig};
-use crate::client::msg;
+use devlink_client::msg;
 
 const FAM: u16 = 0x14;
 
