@@ -4,6 +4,7 @@
 //! - [`Connection`]: one `SOCK_SEQPACKET` connection (`docs/transport.md`), plain
 //!   blocking calls with receive timeouts, and the completion channel of `HELLO SYNC`.
 //! - [`msg`]: request builders and reply readers as bytes (no I/O).
+//! - [`SimClient`]: the `devlinkd_sim` family as method calls (`dlctl sim`).
 //!
 //! Architecture invariant: depends on `devlink-wire` only among the workspace crates,
 //! never on the core or the simulator.
@@ -11,6 +12,8 @@
 mod conn;
 pub mod msg;
 mod path;
+mod sim;
 
 pub use conn::Connection;
 pub use path::{SOCKET_ENV, socket_path};
+pub use sim::{ClientError, SimClient};

@@ -9,9 +9,12 @@ mod dump;
 mod errors;
 mod genl;
 mod reply;
+mod simctl;
 mod state;
 mod transport;
 
+#[cfg(test)]
+mod sim_tests;
 #[cfg(test)]
 mod tests;
 
