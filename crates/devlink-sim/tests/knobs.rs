@@ -81,6 +81,25 @@ fn unknown_device_knob_and_values_have_the_kernel_errnos() {
         set(&mut w, "fail_reload", "maybe").unwrap_err().errno(),
         Errno::EINVAL
     );
+    // kstrtobool: the first character decides ("on"/"off": the second).
+    for (text, value) in [
+        ("true", "Y"),
+        ("false", "N"),
+        ("yes", "Y"),
+        ("off", "N"),
+        ("On", "Y"),
+    ] {
+        set(&mut w, "fail_reload", text).unwrap();
+        assert_eq!(
+            w.sim.get_knob(&mut w.core, 1, "fail_reload").unwrap(),
+            value
+        );
+    }
+    set(&mut w, "fail_reload", "0").unwrap();
+    assert_eq!(
+        set(&mut w, "fail_reload", "o").unwrap_err().errno(),
+        Errno::EINVAL
+    );
     assert_eq!(
         set(&mut w, "health/binary_len", "-1").unwrap_err().errno(),
         Errno::EINVAL

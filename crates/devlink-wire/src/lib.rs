@@ -5,6 +5,7 @@
 //! - [`nl`]: netlink framing shared by all families — headers, attribute TLVs, ACKs,
 //!   `NLMSG_DONE` with extended ACK.
 //! - [`transport`]: the devlinkd transport messages (`docs/transport.md`).
+//! - [`simctl`]: `devlinkd_sim`, the daemon's simulator-control family.
 //! - [`spec`]: the tables generated from the kernel's uapi header and YNL spec — command
 //!   and attribute numbers, wire types and widths, nesting, enums.
 
@@ -13,6 +14,7 @@ pub mod devlink;
 pub mod message;
 pub mod nl;
 pub mod pcap;
+pub mod simctl;
 pub mod spec;
 pub mod transport;
 pub mod tree;

@@ -107,23 +107,6 @@ pub fn euid() -> u32 {
     std::fs::metadata("/proc/self").map_or(u32::MAX, |m| m.uid())
 }
 
-/// The default socket: `$DEVLINKD_SOCKET`, else `/run/devlinkd/devlinkd.sock` for root,
-/// `$XDG_RUNTIME_DIR/devlinkd.sock` or `/tmp/devlinkd-$UID/devlinkd.sock` otherwise.
-#[must_use]
-pub fn default_socket() -> PathBuf {
-    if let Some(p) = std::env::var_os("DEVLINKD_SOCKET") {
-        return p.into();
-    }
-    let uid = euid();
-    if uid == 0 {
-        return PathBuf::from("/run/devlinkd/devlinkd.sock");
-    }
-    match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
-        Some(dir) => PathBuf::from(dir).join("devlinkd.sock"),
-        None => PathBuf::from(format!("/tmp/devlinkd-{uid}/devlinkd.sock")),
-    }
-}
-
 /// The default state directory: `/var/lib/devlinkd` for root,
 /// `$XDG_STATE_HOME/devlinkd` or `~/.local/state/devlinkd` otherwise (and
 /// `/tmp/devlinkd-$UID/state` without a home).

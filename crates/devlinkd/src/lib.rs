@@ -8,7 +8,6 @@
 //! - [`config`]: the configuration file and the default paths.
 //! - [`store`]: permanent param values in the state directory, crash-safe.
 
-pub mod client;
 pub mod config;
 pub mod server;
 pub mod shell;

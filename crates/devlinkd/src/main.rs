@@ -70,12 +70,14 @@ fn main() -> anyhow::Result<()> {
             None => None,
         },
     };
+    // --socket, then $DEVLINKD_SOCKET, then the config file, then the default path
+    // (the rule every client shares: `devlink_client::socket_path`).
     let path = args
         .socket
         .clone()
-        .or_else(|| std::env::var_os("DEVLINKD_SOCKET").map(PathBuf::from))
+        .or_else(|| std::env::var_os(devlink_client::SOCKET_ENV).map(PathBuf::from))
         .or(settings.socket)
-        .unwrap_or_else(config::default_socket);
+        .unwrap_or_else(|| devlink_client::socket_path(None));
     let config = ServerConfig {
         max_backlog: args
             .max_backlog

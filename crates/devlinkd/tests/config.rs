@@ -15,10 +15,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::*;
+use devlink_client::Connection;
 use devlink_wire::message::Payload;
 use devlink_wire::nl::NLMSG_DONE;
 use devlink_wire::spec::Cmd;
-use devlinkd::client::Connection;
 
 fn example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/devlinkd.toml")

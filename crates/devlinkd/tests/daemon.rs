@@ -13,13 +13,13 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use devlink_client::msg;
 use devlink_wire::devlink::{Handle, ParamValue, PortGetReq};
 use devlink_wire::message::{DevlinkBody, Message, Payload};
 use devlink_wire::nl::flags::NLM_F_MULTI;
 use devlink_wire::nl::{NLMSG_DONE, NLMSG_ERROR};
 use devlink_wire::spec::{Attr, Cmd};
 use devlink_wire::transport::{Complete, Hello, Transport, opt};
-use devlinkd::client::msg;
 
 fn param_set(flags: u16, seq: u32, name: &str, value: ParamValue) -> Vec<u8> {
     let dev = Handle::new("netdevsim", "netdevsim0");
@@ -261,14 +261,13 @@ fn complete_arrives_after_the_replies() {
     let mut c = d.connect();
     let hello = c.hello_sync(Some(4242), T).unwrap();
     assert!(matches!(hello, Transport::Hello(Hello { version: 1, .. })));
-    let complete =
-        |c: &devlinkd::client::Connection| match Transport::parse(&c.recv_sync(T).unwrap())
-            .unwrap()
-            .1
-        {
-            Transport::Complete(Complete { count, .. }) => count,
-            t => panic!("{t:?}"),
-        };
+    let complete = |c: &devlink_client::Connection| match Transport::parse(&c.recv_sync(T).unwrap())
+        .unwrap()
+        .1
+    {
+        Transport::Complete(Complete { count, .. }) => count,
+        t => panic!("{t:?}"),
+    };
     assert_eq!(complete(&c), 1);
     c.send(&msg::get_family(ACK, 5, "devlink")).unwrap();
     assert_eq!(complete(&c), 2);

@@ -19,7 +19,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use devlinkd::client::Connection;
+use devlink_client::Connection;
 use rustix::process::{Pid, Signal, kill_process};
 
 fn scratch(name: &str) -> PathBuf {

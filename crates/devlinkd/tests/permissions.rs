@@ -1,5 +1,5 @@
 //! GENL_ADMIN_PERM through the real daemon: a client running as nobody (uid/gid 65534)
-//! gets -EPERM for a mutating request and can still read. Needs root to switch users:
+//! gets -EPERM for a mutating request (devlink and devlinkd_sim) and can still read. Needs root to switch users:
 //! skipped otherwise. The child is this test binary re-executed as nobody.
 
 #![allow(
@@ -16,10 +16,10 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use common::*;
+use devlink_client::{Connection, msg};
 use devlink_wire::devlink::{Handle, ParamValue};
 use devlink_wire::message::Payload;
 use devlink_wire::nl::NLMSG_DONE;
-use devlinkd::client::{Connection, msg};
 
 const CHILD_ENV: &str = "DEVLINKD_TEST_PERM_SOCKET";
 
@@ -69,4 +69,15 @@ fn child_as_nobody() {
     let m = dump_devices(&c, 2);
     assert_eq!(m.len(), 3);
     assert_eq!(m[2].header.ty, NLMSG_DONE);
+    // devlinkd_sim: changes are admin-only, the list is open.
+    let mut sim = devlink_client::SimClient::connect(std::path::Path::new(&path)).unwrap();
+    let new = devlink_wire::simctl::NewDevice {
+        id: 5,
+        ..Default::default()
+    };
+    let Err(devlink_client::ClientError::Nl { errno, .. }) = sim.new_device(new) else {
+        panic!("a non-admin created a device")
+    };
+    assert_eq!(errno, 1);
+    assert_eq!(sim.list().unwrap().len(), 2);
 }

@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use common::*;
+use devlink_client::{Connection, msg};
 use devlink_wire::devlink::{Handle, ParamGetReq, ParamSetReq, ParamValue};
 use devlink_wire::message::{DevlinkBody, Payload};
 use devlink_wire::spec::{Cmd, ParamCmode, VarAttrType};
-use devlinkd::client::{Connection, msg};
 use devlinkd::store::{Contents, PARAMS_FILE, Stored};
 
 const MSIX: &str = "msix_vec_per_pf_max";

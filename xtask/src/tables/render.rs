@@ -270,7 +270,8 @@ fn index_levels_impl(o: &mut String, s: &KSpace) {
 /// `attr_spec(space, kind)` over every space.
 fn attr_spec_fn(o: &mut String, t: &Tables) {
     o.push_str(
-        "/// Look up an attribute type of any space: the devlink family's and the controller's.\n\
+        "/// Look up an attribute type of any space: the devlink family's, the controller's and\n\
+         /// the daemon's own (`devlinkd_sim`).\n\
          ///\n\
          /// For the controller's list-shaped attributes (`CTRL_ATTR_OPS`,\n\
          /// `CTRL_ATTR_MCAST_GROUPS`, `CTRL_ATTR_POLICY`, `CTRL_ATTR_OP_POLICY`) the nest's\n\
@@ -287,5 +288,7 @@ fn attr_spec_fn(o: &mut String, t: &Tables) {
             rust = s.e.cfg.rust
         );
     }
+    // The daemon's own families are not generated: their tables are hand-written.
+    o.push_str("        Space::Simctl => crate::simctl::attr_spec(kind),\n");
     o.push_str("    }\n}\n\n");
 }

@@ -164,12 +164,19 @@ impl NsimDevice {
     }
 }
 
-/// `kstrtobool`: `y`/`Y`/`1`/`on` or `n`/`N`/`0`/`off`.
+/// `kstrtobool` as `debugfs_write_file_bool` calls it (`kstrtobool_from_user`, Linux
+/// 6.1): the first character decides — `y`/`Y`/`t`/`T`/`1` true, `n`/`N`/`f`/`F`/`0`
+/// false — and for `o`/`O` the second (`on`, `off`); so `true`, `yes`, `false` parse.
 fn parse_bool(name: &str, v: &str) -> Result<bool, SimError> {
-    match v {
-        "y" | "Y" | "1" | "on" | "On" | "ON" => Ok(true),
-        "n" | "N" | "0" | "off" | "Off" | "OFF" => Ok(false),
-        _ => Err(SimError::invalid(name, v, "not a boolean (Y/N/1/0/on/off)")),
+    let mut c = v.chars();
+    match (c.next(), c.next()) {
+        (Some('y' | 'Y' | 't' | 'T' | '1'), _) | (Some('o' | 'O'), Some('n' | 'N')) => Ok(true),
+        (Some('n' | 'N' | 'f' | 'F' | '0'), _) | (Some('o' | 'O'), Some('f' | 'F')) => Ok(false),
+        _ => Err(SimError::invalid(
+            name,
+            v,
+            "not a boolean (Y/N/1/0/true/false/on/off)",
+        )),
     }
 }
 

@@ -3498,7 +3498,8 @@ impl SelftestResultAttr {
     }
 }
 
-/// Look up an attribute type of any space: the devlink family's and the controller's.
+/// Look up an attribute type of any space: the devlink family's, the controller's and
+/// the daemon's own (`devlinkd_sim`).
 ///
 /// For the controller's list-shaped attributes (`CTRL_ATTR_OPS`,
 /// `CTRL_ATTR_MCAST_GROUPS`, `CTRL_ATTR_POLICY`, `CTRL_ATTR_OP_POLICY`) the nest's
@@ -3519,6 +3520,7 @@ pub fn attr_spec(space: Space, kind: u16) -> Option<AttrSpec> {
         Space::CtrlMcastGrp => CtrlAttrMcastGrp::from_repr(kind).map(CtrlAttrMcastGrp::spec),
         Space::CtrlOpPolicy => CtrlAttrPolicy::from_repr(kind).map(CtrlAttrPolicy::spec),
         Space::NlPolicyType => NlPolicyTypeAttr::from_repr(kind).map(NlPolicyTypeAttr::spec),
+        Space::Simctl => crate::simctl::attr_spec(kind),
     }
 }
 

@@ -64,6 +64,9 @@ pub enum Space {
     CtrlOpPolicy,
     /// `NL_POLICY_TYPE_ATTR_*`: one attribute's policy description.
     NlPolicyType,
+    /// `DEVLINKD_SIM_ATTR_*`: the daemon's simulator-control family (hand-written,
+    /// [`crate::simctl`]).
+    Simctl,
 }
 
 /// What the tables know about one attribute type of one space.

@@ -1,5 +1,5 @@
 //! The generic netlink controller (`nlctrl`, 0x10): `GETFAMILY` by name, by id and the
-//! dump, and the `GETPOLICY` dump, for `nlctrl` and `devlink`. Kernel:
+//! dump, and the `GETPOLICY` dump, for `nlctrl`, `devlink` and `devlinkd_sim`. Kernel:
 //! `net/netlink/genetlink.c` (`ctrl_getfamily`, `ctrl_dumpfamily`,
 //! `ctrl_dumppolicy_start`).
 
@@ -12,9 +12,9 @@ use devlink_wire::nl::flags::NLM_F_MULTI;
 use devlink_wire::nl::{
     AttrIter, ExtAck, GENL_HDRLEN, GENL_ID_CTRL, NLMSG_HDRLEN, NlmsgHeader, RawMessage,
 };
+use devlink_wire::simctl::{SIM_OPS, sim_family};
 
 use super::conn::ConnId;
-use super::dump::PendingDump;
 use super::errors::NlErr;
 use super::reply::To;
 use super::state::{Outcome, Server};
@@ -77,20 +77,15 @@ impl Server {
                 .collect(),
             _ => return Err(NlErr::errno(Errno::EOPNOTSUPP)),
         };
+        if dump {
+            self.start_ready_dump(id, messages, to);
+            return Ok(Outcome::NoAck);
+        }
         let conn = self.conns.get_mut(&id).ok_or(NlErr::errno(Errno::EINVAL))?;
-        if !dump {
-            for m in messages {
-                conn.push_reply(m);
-            }
-            return Ok(Outcome::Ack(None));
+        for m in messages {
+            conn.push_reply(m);
         }
-        let mut d = PendingDump::ready(messages, to, conn.opts.ext_ack);
-        let (dg, over) = d.next_datagram(&self.core);
-        conn.push_reply(dg);
-        if !over {
-            conn.dump = Some(d);
-        }
-        Ok(Outcome::NoAck)
+        Ok(Outcome::Ack(None))
     }
 
     /// Every family, in id order.
@@ -98,6 +93,7 @@ impl Server {
         vec![
             nlctrl_family(),
             devlink_family(self.config.family_id, self.config.config_group),
+            sim_family(self.config.sim_family_id),
         ]
     }
 
@@ -109,10 +105,10 @@ impl Server {
             (None, None) => return Err(NlErr::errno(Errno::EINVAL)),
         }
         .ok_or(NlErr::errno(Errno::ENOENT))?;
-        let ops: &[OpSpec] = if family.id == GENL_ID_CTRL {
-            &NLCTRL_OPS
-        } else {
-            &DEVLINK_OPS
+        let ops: &[OpSpec] = match family.id {
+            GENL_ID_CTRL => &NLCTRL_OPS,
+            fid if fid == self.config.sim_family_id => &SIM_OPS,
+            _ => &DEVLINK_OPS,
         };
         let result = match p.op {
             Some(op) => policy_dump_op(family.id, ops, op),

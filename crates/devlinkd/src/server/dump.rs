@@ -8,9 +8,10 @@ use devlink_core::{Core, DumpCursor, DumpStep, Errno, Reply};
 use devlink_wire::nl::flags::{NLM_F_ACK, NLM_F_DUMP_FILTERED, NLM_F_MULTI};
 use devlink_wire::spec::Cmd;
 
-use super::conn::MAX_DATAGRAM;
+use super::conn::{ConnId, MAX_DATAGRAM};
 use super::errors::NlErr;
 use super::reply::{self, To};
+use super::state::Server;
 
 /// Where the dump's messages come from.
 #[derive(Debug)]
@@ -90,6 +91,22 @@ impl PendingDump {
         } else {
             self.done = Some(done);
             (dg, false)
+        }
+    }
+}
+
+impl Server {
+    /// Start a dump of messages encoded up front on `id`: the first datagram is queued at
+    /// once (the kernel fills it inside `sendmsg`), the rest as the client reads.
+    pub(crate) fn start_ready_dump(&mut self, id: ConnId, messages: Vec<Vec<u8>>, to: To) {
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return;
+        };
+        let mut d = PendingDump::ready(messages, to, conn.opts.ext_ack);
+        let (dg, over) = d.next_datagram(&self.core);
+        conn.push_reply(dg);
+        if !over {
+            conn.dump = Some(d);
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The one place netlink errnos and extended ACKs are chosen for what the daemon rejects
-//! itself (dispatch, attribute validation) and for the core's [`Rejection`]s.
+//! itself (dispatch, attribute validation), for the core's [`Rejection`]s and for the
+//! simulator's [`SimError`]s (`devlinkd_sim`).
 //!
 //! Kernel sources: `net/netlink/genetlink.c` (`genl_family_rcv_msg`,
 //! `genl_header_check`), `lib/nlattr.c` (`validate_nla`: `"Attribute failed policy
@@ -9,9 +10,11 @@
 //! without extack when the bus or device name is missing).
 
 use devlink_core::{Errno, Rejection};
+use devlink_sim::SimError;
 use devlink_wire::devlink::{AttrError, AttrErrorKind};
 use devlink_wire::message::DecodeError;
 use devlink_wire::nl::{AttrIter, ExtAck, GENL_HDRLEN, NLMSG_HDRLEN, PayloadError};
+use devlink_wire::simctl::SimMsgError;
 use devlink_wire::spec::{Attr, Space};
 
 /// `EIO` (not among the core's errnos: only the daemon's storage fails with it).
@@ -87,6 +90,26 @@ impl NlErr {
             | DecodeError::NotAReply(_) => Self::errno(Errno::EOPNOTSUPP),
             DecodeError::Framing(_) => Self::errno(Errno::EINVAL),
         }
+    }
+
+    /// A `devlinkd_sim` request body that did not decode.
+    pub(crate) fn from_sim_decode(e: &SimMsgError) -> Self {
+        match e {
+            SimMsgError::Attr(a) => Self::from_attr(a),
+            SimMsgError::UnknownCommand(_) => Self::errno(Errno::EOPNOTSUPP),
+            SimMsgError::Framing(_) => Self::errno(Errno::EINVAL),
+        }
+    }
+
+    /// What the simulator refused: the errno its sysfs or debugfs write would give,
+    /// and why as the extack message (a driver op's own message when it has one).
+    pub(crate) fn from_sim(e: &SimError) -> Self {
+        let msg = match e {
+            SimError::Refused { msg, .. } => msg.clone(),
+            SimError::Driver(d) if !d.msg.is_empty() => d.msg.clone(),
+            other => other.to_string(),
+        };
+        Self::msg(e.errno(), &msg)
     }
 
     /// An attribute that fails validation, or a required one that is missing.

@@ -10,9 +10,12 @@ mod errors;
 mod genl;
 mod persist;
 mod reply;
+mod simctl;
 mod state;
 mod transport;
 
+#[cfg(test)]
+mod sim_tests;
 #[cfg(test)]
 mod tests;
 

@@ -111,8 +111,8 @@ mod tests {
     use devlink_wire::spec::VarAttrType;
 
     use super::*;
-    use crate::client::msg;
     use crate::server::ServerConfig;
+    use devlink_client::msg;
 
     type Log = Rc<RefCell<Vec<(String, String, ParamValue)>>>;
 

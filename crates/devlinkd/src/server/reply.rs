@@ -6,6 +6,7 @@ use devlink_wire::nl::{
     DoneMsg, EmitError, ErrorMsg, ExtAck, GenlHeader, NLMSG_DONE, NLMSG_ERROR, NlmsgHeader,
     flags::{NLM_F_ACK_TLVS, NLM_F_MULTI},
 };
+use devlink_wire::simctl::{SimBody, SimMessage};
 use devlink_wire::spec::Cmd;
 
 use super::conn::SockOpts;
@@ -44,6 +45,17 @@ pub(crate) fn devlink(
         padding: Vec::new(),
     }
     .encode()
+}
+
+/// A `devlinkd_sim` reply `to` the requester.
+pub(crate) fn sim(to: To, flags: u16, body: SimBody) -> Result<Vec<u8>, EmitError> {
+    SimMessage::new(body).to_message(NlmsgHeader {
+        len: 0,
+        ty: to.ty,
+        flags,
+        seq: to.seq,
+        pid: to.pid,
+    })
 }
 
 /// The `NLMSG_ERROR` answering `request` (its bytes): an ACK (`err` `None`) or an error,

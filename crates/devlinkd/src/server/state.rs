@@ -25,6 +25,8 @@ pub struct ServerConfig {
     pub config_group: u32,
     /// The largest notification backlog a connection may have, in bytes.
     pub max_backlog: usize,
+    /// The `devlinkd_sim` family id (above devlink's).
+    pub sim_family_id: u16,
 }
 
 impl Default for ServerConfig {
@@ -33,6 +35,7 @@ impl Default for ServerConfig {
             family_id: 0x14,
             config_group: 2,
             max_backlog: 4 * 1024 * 1024,
+            sim_family_id: 0x15,
         }
     }
 }
@@ -233,6 +236,7 @@ impl Server {
             match h.ty {
                 GENL_ID_CTRL => self.handle_ctrl(id, raw),
                 ty if ty == self.config.family_id => self.handle_devlink(id, raw),
+                ty if ty == self.config.sim_family_id => self.handle_sim(id, raw),
                 _ => Err(NlErr::errno(devlink_core::Errno::ENOENT)),
             }
         };

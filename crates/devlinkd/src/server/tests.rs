@@ -12,11 +12,11 @@ use devlink_wire::spec::Cmd;
 use devlink_wire::transport::{Hello, Membership, SetOpt, Transport, opt};
 
 use super::{ConnId, Datagram, Server, ServerConfig};
-use crate::client::msg;
+use devlink_client::msg;
 
 const FAM: u16 = 0x14;
 
-fn server() -> Server {
+pub(super) fn server() -> Server {
     let mut s = Server::new(Core::new(), ServerConfig::default());
     s.new_sim_device(&DeviceOptions::new(0, 4)).unwrap();
     s.fan_out();
@@ -24,7 +24,7 @@ fn server() -> Server {
 }
 
 /// Everything queued for `id`, flattened to bytes per datagram.
-fn drain(s: &mut Server, id: ConnId) -> Vec<Vec<u8>> {
+pub(super) fn drain(s: &mut Server, id: ConnId) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     while let Some(d) = s.front(id) {
         out.push(match d {
@@ -36,7 +36,7 @@ fn drain(s: &mut Server, id: ConnId) -> Vec<Vec<u8>> {
     out
 }
 
-fn msgs(dgs: &[Vec<u8>]) -> Vec<Message> {
+pub(super) fn msgs(dgs: &[Vec<u8>]) -> Vec<Message> {
     dgs.iter().flat_map(|d| msg::decode_all(d, FAM)).collect()
 }
 
@@ -45,7 +45,7 @@ fn param_set(value: bool) -> Vec<u8> {
     msg::param_set(FAM, NLM_F_ACK, 7, &dev, "test1", ParamValue::Bool(value))
 }
 
-fn subscribe(s: &mut Server, id: ConnId) {
+pub(super) fn subscribe(s: &mut Server, id: ConnId) {
     let m = Transport::Membership(Membership {
         group: 2,
         drop: false,

@@ -13,13 +13,13 @@ use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
+use devlink_client::{Connection, msg};
 use devlink_wire::devlink::{DevReq, PortGetReq};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::message::{Message, Payload};
 use devlink_wire::nl::flags::{NLM_F_ACK, NLM_F_DUMP};
 use devlink_wire::spec::Cmd;
 use devlink_wire::transport::{Membership, SetOpt, Transport, opt};
-use devlinkd::client::{Connection, msg};
 
 pub const FAM: u16 = 0x14;
 pub const CONFIG: u32 = 2;

@@ -5,6 +5,7 @@ use devlink_wire::ctrl::{CtrlBody, CtrlMessage, FamilyInfo, GetFamily};
 use devlink_wire::devlink::{Handle, ParamSetReq, ParamValue};
 use devlink_wire::message::{DevlinkBody, DevlinkMessage, Families, Message, Payload};
 use devlink_wire::nl::{GENL_ID_CTRL, GenlHeader, Messages, NlmsgHeader};
+use devlink_wire::simctl::{SimBody, SimMessage};
 use devlink_wire::spec::{Cmd, ParamCmode, VarAttrType};
 use devlink_wire::transport::Transport;
 
@@ -112,4 +113,28 @@ pub fn param_set(
         unknown: Vec::new(),
     };
     devlink_request(family, flags, seq, Cmd::ParamSet, DevlinkBody::from(body))
+}
+
+/// A `devlinkd_sim` request of family `family` (`NLM_F_REQUEST` is added to `flags`).
+#[must_use]
+pub fn sim_request(family: u16, flags: u16, seq: u32, body: SimBody) -> Vec<u8> {
+    SimMessage::new(body)
+        .to_message(NlmsgHeader {
+            len: 0,
+            ty: family,
+            flags: flags | devlink_wire::nl::flags::NLM_F_REQUEST,
+            seq,
+            pid: 0,
+        })
+        .unwrap_or_default()
+}
+
+/// The `devlinkd_sim` message `m` carries, if it is one of family `family` (such
+/// messages decode as [`Payload::Other`] in [`decode_all`]).
+#[must_use]
+pub fn sim_message(m: &Message, family: u16) -> Option<SimMessage> {
+    match &m.payload {
+        Payload::Other(p) if m.header.ty == family => SimMessage::decode(p, false).ok(),
+        _ => None,
+    }
 }
