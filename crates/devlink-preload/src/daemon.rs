@@ -370,16 +370,16 @@ pub(crate) fn is_overrun(head: &[u8], len: usize) -> bool {
     ty == Some(DEVLINKD_NLMSG_TRANSPORT) && op == Some(OP_OVERRUN)
 }
 
-/// Peek at the next datagram's first bytes (blocking as the caller's flags say):
-/// `Ok(true)` if it is an `OVERRUN` marker.
-pub(crate) fn peek_overrun(fd: c_int, flags: c_int) -> Result<bool, c_int> {
+/// Peek at the next datagram (blocking as the caller's flags say): its length and
+/// whether it is an `OVERRUN` marker.
+pub(crate) fn peek(fd: c_int, flags: c_int) -> Result<(usize, bool), c_int> {
     let mut head = [0u8; OVERRUN_LEN];
     let peek = (flags & libc::MSG_DONTWAIT) | libc::MSG_PEEK | libc::MSG_TRUNC;
     loop {
         // SAFETY: our buffer.
         let r = unsafe { real::recv(fd, head.as_mut_ptr().cast(), head.len(), peek) };
         match usize::try_from(r) {
-            Ok(len) => return Ok(is_overrun(&head, len)),
+            Ok(len) => return Ok((len, is_overrun(&head, len))),
             Err(_) if errno() == libc::EINTR => {}
             Err(_) => return Err(errno()),
         }

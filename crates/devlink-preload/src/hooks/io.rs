@@ -209,16 +209,31 @@ unsafe fn recv_msg(sock: &Sock, fd: c_int, msg: &mut msghdr, flags: c_int) -> ss
     loop {
         if cap < 20 {
             // Too small to recognise the marker in the caller's buffer: look first.
-            match daemon::peek_overrun(fd, flags) {
-                Ok(true) => {
+            let len = match daemon::peek(fd, flags) {
+                Ok((_, true)) => {
                     daemon::consume(fd);
                     if sock.opt(NETLINK_NO_ENOBUFS) {
                         continue;
                     }
                     return fail(libc::ENOBUFS);
                 }
-                Ok(false) => {}
+                Ok((len, false)) => len,
                 Err(e) => return fail(e),
+            };
+            if cap == 0 && len > 0 {
+                // A Unix socket answers an empty buffer with 0 even under MSG_TRUNC;
+                // netlink gives the datagram's length (libnl-style sizing).
+                if flags & libc::MSG_PEEK == 0 {
+                    daemon::consume(fd);
+                }
+                msg.msg_controllen = 0;
+                msg.msg_flags = libc::MSG_TRUNC;
+                // SAFETY: the application's name buffer of `msg_namelen` bytes.
+                if let Err(e) = unsafe { name(msg) } {
+                    return fail(e);
+                }
+                let full = if flags & libc::MSG_TRUNC != 0 { len } else { 0 };
+                return ssize_t::try_from(full).unwrap_or(ssize_t::MAX);
             }
         }
         let mut local = *msg;
@@ -249,16 +264,27 @@ unsafe fn recv_msg(sock: &Sock, fd: c_int, msg: &mut msghdr, flags: c_int) -> ss
                 return fail(libc::ENOBUFS);
             }
         }
-        if !msg.msg_name.is_null() {
-            let mut len = msg.msg_namelen;
-            // SAFETY: the application's name buffer of `msg_namelen` bytes.
-            if let Err(e) = unsafe { put_addr(msg.msg_name.cast(), &raw mut len, &nl_addr(0, 0)) } {
-                return fail(e);
-            }
-            msg.msg_namelen = len;
+        // SAFETY: the application's name buffer of `msg_namelen` bytes.
+        if let Err(e) = unsafe { name(msg) } {
+            return fail(e);
         }
         return r;
     }
+}
+
+/// Fill `msg`'s source address, if it has a buffer for one: the kernel, 12 bytes.
+///
+/// # Safety
+/// `msg_name` writable for `msg_namelen` bytes (or null).
+unsafe fn name(msg: &mut msghdr) -> Result<(), c_int> {
+    if msg.msg_name.is_null() {
+        return Ok(());
+    }
+    let mut len = msg.msg_namelen;
+    // SAFETY: per the contract.
+    unsafe { put_addr(msg.msg_name.cast(), &raw mut len, &nl_addr(0, 0)) }?;
+    msg.msg_namelen = len;
+    Ok(())
 }
 
 /// Receive into one buffer; the source address as `recvfrom` returns it.

@@ -19,6 +19,11 @@ const NETLINK_LIST_MEMBERSHIPS: c_int = 9;
 /// Options the kernel accepts that change nothing the daemon does: they are recorded
 /// for `getsockopt` only. `NETLINK_BROADCAST_ERROR` (4), `NETLINK_LISTEN_ALL_NSID` (8).
 const LOCAL_ONLY: [c_int; 2] = [4, 8];
+/// The `SOL_NETLINK` flag options `getsockopt` reads back: `PKTINFO` (3, never set:
+/// the daemon refuses it), `BROADCAST_ERROR`, `NO_ENOBUFS`, `LISTEN_ALL_NSID`,
+/// `CAP_ACK`, `EXT_ACK`, `GET_STRICT_CHK`. Others are the real socket's
+/// (`ENOPROTOOPT`, as the kernel answers an unknown one).
+const FLAG_OPTIONS: [c_int; 7] = [3, 4, 5, 8, 10, 11, 12];
 
 /// `socket(2)`: `AF_NETLINK` + `NETLINK_GENERIC` connect to devlinkd; the rest is libc's.
 ///
@@ -327,7 +332,7 @@ pub unsafe extern "C" fn getsockopt(
         (libc::SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS) => {
             Some(sock.groups.load(Ordering::Relaxed).cast_signed())
         }
-        (libc::SOL_NETLINK, n) => Some(c_int::from(sock.opt(n))),
+        (libc::SOL_NETLINK, n) if FLAG_OPTIONS.contains(&n) => Some(c_int::from(sock.opt(n))),
         _ => None,
     });
     let Some(v) = answer else {
