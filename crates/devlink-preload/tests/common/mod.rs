@@ -8,7 +8,8 @@
 //! binary; so the first test to need them runs `$CARGO build -p devlinkd -p
 //! devlink-preload` into the same target directory (a no-op when they are fresh; cargo
 //! releases its build lock before it runs tests). `DEVLINKD_BIN`, `DEVLINK_PRELOAD_SO`
-//! and `DEVLINK_BIN` override the paths.
+//! (an `LD_PRELOAD` list: `.ci/asan` puts the ASan runtime first) and `DEVLINK_BIN`
+//! override the paths.
 
 #![allow(
     dead_code,
@@ -53,7 +54,10 @@ pub fn artefacts() -> &'static Artefacts {
                 .unwrap_or_else(|| profile_dir.join("libdevlink_preload.so")),
             devlink: env("DEVLINK_BIN").unwrap_or_else(|| PathBuf::from("/usr/sbin/devlink")),
         };
-        for p in [&a.devlinkd, &a.shim, &a.devlink] {
+        // The shim may be a `:`-separated LD_PRELOAD list (.ci/asan puts the ASan
+        // runtime first).
+        let shims = std::env::split_paths(&a.shim).collect::<Vec<_>>();
+        for p in shims.iter().chain([&a.devlinkd, &a.devlink]) {
             assert!(
                 p.exists(),
                 "{} is missing (iproute2's devlink: apt-get install iproute2)",
