@@ -26,6 +26,11 @@ pub mod opt {
     pub const NETLINK_GET_STRICT_CHK: u32 = 12;
     /// `SO_RCVBUF` (8) as `0x10000 + SO_RCVBUF`: the notification backlog limit.
     pub const SO_RCVBUF: u32 = 0x1_0008;
+    /// devlinkd's own: 1 sends every notification in a datagram of its own, as the
+    /// kernel does (one skb per multicast), instead of packing waiting ones together.
+    /// The preload shim sets it: `devlink dev flash` stops reading a datagram after
+    /// each status message, so packed ones after it would be lost.
+    pub const UNPACKED_NOTIFICATIONS: u32 = 0x2_0001;
 }
 
 /// The op numbers (first `u32` of the payload).

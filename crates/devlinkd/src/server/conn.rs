@@ -34,6 +34,8 @@ pub struct SockOpts {
     pub strict_chk: bool,
     /// `NETLINK_NO_ENOBUFS` (the shim decides what an `OVERRUN` becomes; recorded).
     pub no_enobufs: bool,
+    /// `UNPACKED_NOTIFICATIONS`: one notification per datagram, as the kernel sends.
+    pub unpacked: bool,
 }
 
 /// A datagram waiting to be written to a connection's data socket.
@@ -146,6 +148,7 @@ impl Conn {
         self.backlog += msg.len();
         self.overrun_last = false;
         if let Some(Datagram::Notifications { parts, len }) = self.out.back_mut()
+            && !self.opts.unpacked
             && *len + msg.len() <= MAX_DATAGRAM
         {
             parts.push(Arc::clone(msg));
@@ -204,6 +207,17 @@ mod tests {
         assert!(c.push_notification(&msg(1000), b"X"));
         assert_eq!(c.out.len(), 2);
         assert_eq!(c.out.back().map(Datagram::len), Some(1000));
+    }
+
+    #[test]
+    fn unpacked_sends_one_notification_per_datagram() {
+        let mut c = Conn::new(false, DEFAULT_BACKLOG);
+        c.opts.unpacked = true;
+        for _ in 0..3 {
+            assert!(c.push_notification(&msg(100), b"X"));
+        }
+        let sizes: Vec<_> = c.out.iter().map(Datagram::len).collect();
+        assert_eq!(sizes, [100, 100, 100]);
     }
 
     #[test]

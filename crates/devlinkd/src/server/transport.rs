@@ -192,6 +192,7 @@ impl Server {
             opt::NETLINK_EXT_ACK => conn.opts.ext_ack = on,
             opt::NETLINK_GET_STRICT_CHK => conn.opts.strict_chk = on,
             opt::NETLINK_NO_ENOBUFS => conn.opts.no_enobufs = on,
+            opt::UNPACKED_NOTIFICATIONS => conn.opts.unpacked = on,
             opt::SO_RCVBUF => {
                 let bytes = usize::try_from(value).unwrap_or(usize::MAX);
                 conn.backlog_limit = bytes.saturating_mul(2).min(max).max(MIN_BACKLOG);
