@@ -6,7 +6,8 @@
 //! on every read, i.e. on every fill of a message (0, 1, … 13 across the 14 `TRAP_NEW`s
 //! of a registration; the core reads them through `TrapCounters` at each fill).
 //!
-//! Normalised on both sides, and nothing else:
+//! Reading the pcap and normalising are shared with the daemon's trace test
+//! (`devlink_testkit::traces`). Normalised on both sides, and nothing else:
 //! - netdev names and ifindexes (they depend on the VM);
 //! - at unregistration, the order of the `PARAM_DEL` and `PORT_DEL` runs: 6.1 replays
 //!   them in reverse registration order, the core follows mainline (ascending param id,
@@ -25,158 +26,27 @@
 )]
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use devlink_core::{Core, Errno, InstanceId, Request};
 use devlink_sim::{DeviceOptions, NsimDevice, probe, remove};
+use devlink_testkit::{Ntf, Step, assert_same, expect_len, mainline_unregister_order};
 use devlink_wire::devlink::{Bitfield32, ParamValue, ReloadReq};
-use devlink_wire::message::{DevlinkBody, Families, Message, Payload};
-use devlink_wire::nl::{Messages, NETLINK_GENERIC};
-use devlink_wire::pcap::Pcap;
+use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, KernelEnum, ParamCmode, ReloadAction, ReloadLimit};
 
-/// Every multicast message is captured once per listening socket; the recording ran
-/// two `devlink monitor`s (`shared/traces/kernel-6.1/README.md`).
-const LISTENERS: usize = 2;
-
-fn traces_dir() -> PathBuf {
-    std::env::var_os("DEVLINK_TRACES").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/traces/kernel-6.1"),
-        PathBuf::from,
-    )
-}
-
-/// One notification: command and body.
-type Ntf = (Cmd, DevlinkBody);
-
-/// The scenario's devlink notifications by step number (from the harness's rtnetlink
-/// marker `mark-stepNN`; 0 before the first marker), duplicates of the listening
-/// sockets removed.
+/// The scenario's notifications by step (`devlink_testkit::kernel_steps`).
 fn kernel_steps(scenario: &str) -> BTreeMap<u32, Vec<Ntf>> {
-    let path = traces_dir().join(scenario).join("netlink.pcap");
-    let buf = std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("golden trace missing at {}: {e}", path.display()));
-    let mut families = Families::default();
-    let mut step = 0;
-    // Per step: raw bytes and decoded notification, duplicates still in.
-    let mut raw: BTreeMap<u32, Vec<(Vec<u8>, Ntf)>> = BTreeMap::new();
-    for rec in Pcap::parse(&buf).unwrap() {
-        let rec = rec.unwrap();
-        if rec.protocol != NETLINK_GENERIC {
-            if let Some(at) = find(rec.data, b"mark-step") {
-                let digits = &rec.data[at + 9..at + 11];
-                step = std::str::from_utf8(digits).unwrap().parse().unwrap();
-            }
-            continue;
-        }
-        for m in Messages::new(rec.data) {
-            let m = m.unwrap();
-            families.learn(&m);
-            let h = m.header;
-            if h.seq != 0 || h.pid != 0 || h.is_request() {
-                continue;
-            }
-            let msg = Message::decode(&m, families).unwrap();
-            if let Payload::Devlink(d) = msg.payload {
-                let cmd = Cmd::from_repr(d.genl.cmd).unwrap();
-                raw.entry(step)
-                    .or_default()
-                    .push((m.bytes.to_vec(), (cmd, d.body)));
-            }
-        }
-    }
-    assert!(
-        families.devlink.is_some(),
-        "{scenario}: no devlink family id"
-    );
-    raw.into_iter()
-        .map(|(step, msgs)| (step, dedup(scenario, step, msgs)))
+    devlink_testkit::kernel_steps(scenario)
+        .unwrap_or_else(|e| panic!("{scenario}: {e}"))
+        .into_iter()
+        .map(|(n, s): (u32, Step)| (n, s.notifications))
         .collect()
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The copies of one multicast message are captured back to back, once per listener:
-/// each run of identical messages stands for `run / LISTENERS` notifications.
-fn dedup(scenario: &str, step: u32, msgs: Vec<(Vec<u8>, Ntf)>) -> Vec<Ntf> {
-    let mut out = Vec::new();
-    let mut it = msgs.into_iter().peekable();
-    while let Some((bytes, ntf)) = it.next() {
-        let mut run = 1;
-        while it.peek().is_some_and(|(b, _)| *b == bytes) {
-            it.next();
-            run += 1;
-        }
-        assert_eq!(
-            run % LISTENERS,
-            0,
-            "{scenario} step {step}: {:?} captured {run} times",
-            ntf.0
-        );
-        out.extend(std::iter::repeat_n(ntf, run / LISTENERS));
-    }
-    out
 }
 
 fn drain(core: &mut Core) -> Vec<Ntf> {
     std::iter::from_fn(|| core.poll_notification())
         .map(|n| (n.cmd, n.body))
         .collect()
-}
-
-/// Netdev names and ifindexes.
-fn normalise(ntfs: Vec<Ntf>) -> Vec<Ntf> {
-    ntfs.into_iter()
-        .map(|(cmd, mut body)| {
-            if let DevlinkBody::Port(p) = &mut body {
-                let p = std::sync::Arc::make_mut(p);
-                if p.netdev_ifindex.is_some() {
-                    p.netdev_ifindex = Some(0);
-                }
-                if p.netdev_name.is_some() {
-                    p.netdev_name = Some("netdev".into());
-                }
-            }
-            (cmd, body)
-        })
-        .collect()
-}
-
-/// 6.1's unregistration replay lists params and ports in reverse registration order;
-/// mainline (and the core) in ascending key order. Reverse each run (see the header).
-fn mainline_unregister_order(mut ntfs: Vec<Ntf>) -> Vec<Ntf> {
-    for cmd in [Cmd::ParamDel, Cmd::PortDel] {
-        let start = ntfs.iter().position(|(c, _)| *c == cmd).unwrap();
-        let len = ntfs[start..].iter().take_while(|(c, _)| *c == cmd).count();
-        ntfs[start..start + len].reverse();
-    }
-    ntfs
-}
-
-/// Count of the kernel's notifications in a step, as `summary.txt` lists them: proves
-/// the step was found and de-duplicated right before comparing.
-#[track_caller]
-fn expect_len(step: Vec<Ntf>, n: usize) -> Vec<Ntf> {
-    assert_eq!(step.len(), n, "kernel step size");
-    step
-}
-
-#[track_caller]
-fn assert_same(what: &str, kernel: Vec<Ntf>, ours: Vec<Ntf>) {
-    let (kernel, ours) = (normalise(kernel), normalise(ours));
-    for (i, (k, o)) in kernel.iter().zip(&ours).enumerate() {
-        assert_eq!(k, o, "{what}: notification {i} differs (left: kernel)");
-    }
-    let cmds = |v: &[Ntf]| v.iter().map(|(c, _)| c.kernel_name()).collect::<Vec<_>>();
-    assert_eq!(
-        kernel.len(),
-        ours.len(),
-        "{what}: kernel sent {:?}\nwe sent {:?}",
-        cmds(&kernel),
-        cmds(&ours)
-    );
 }
 
 fn step(steps: &mut BTreeMap<u32, Vec<Ntf>>, n: u32) -> Vec<Ntf> {
