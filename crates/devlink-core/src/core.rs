@@ -245,11 +245,12 @@ impl Core {
                 .values()
                 .map(|p| (Cmd::PortNew, DevlinkBody::Port(Arc::clone(p)))),
         );
-        out.extend(
-            o.policers
-                .iter()
-                .map(|p| (Cmd::TrapPolicerNew, DevlinkBody::from(o.policer_fill(p)))),
-        );
+        out.extend(o.policers.iter().map(|p| {
+            (
+                Cmd::TrapPolicerNew,
+                DevlinkBody::from(o.policer_notify_fill(p)),
+            )
+        }));
         out.extend(
             o.groups
                 .iter()
@@ -258,7 +259,7 @@ impl Core {
         out.extend(
             o.traps
                 .iter()
-                .map(|t| (Cmd::TrapNew, DevlinkBody::from(o.trap_fill(t)))),
+                .map(|t| (Cmd::TrapNew, DevlinkBody::from(o.trap_notify_fill(t)))),
         );
         out.extend(
             o.rates

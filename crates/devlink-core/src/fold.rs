@@ -166,7 +166,9 @@ impl View {
                 let mut p = Arc::unwrap_or_clone(p);
                 p.rate = 0;
                 p.burst = 0;
-                p.stats = p.stats.map(|_| Stats::default());
+                // Whether a policer has stats at all is whether its counter read
+                // succeeded at that fill: read state, not notified state.
+                p.stats = None;
                 self.inst(&p.handle.clone()).policers.insert(p.id, p);
             }
             DevlinkBody::TrapGroup(g) => {

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use devlink_core::{
-    Core, Driver, DumpStep, InstanceId, NoopDriver, Request, Response, TrapCounters,
+    Core, Driver, DriverError, DumpStep, Errno, InstanceId, NoopDriver, Rejection, Request,
+    Response, TrapCounters,
 };
 use devlink_wire::devlink::{
     Handle, Stats, Trap, TrapGetReq, TrapGroup, TrapMetadata, TrapPolicer, TrapPolicerGetReq,
@@ -27,16 +28,26 @@ struct Counting {
     traps: AtomicU64,
     policers: AtomicU64,
     last_trap: std::sync::Mutex<String>,
+    /// Reads fail (netdevsim's `fail_trap_drop_counter_get`).
+    fail: std::sync::atomic::AtomicBool,
 }
 
 impl TrapCounters for Counting {
-    fn trap_drop(&self, trap: &str) -> Option<u64> {
+    fn trap_drop(&self, trap: &str) -> Result<Option<u64>, DriverError> {
+        if self.fail.load(Ordering::Relaxed) {
+            return Err(DriverError::new(Errno::EINVAL, ""));
+        }
         trap.clone_into(&mut self.last_trap.lock().unwrap());
-        Some(self.traps.fetch_add(1, Ordering::Relaxed))
+        Ok(Some(self.traps.fetch_add(1, Ordering::Relaxed)))
     }
 
-    fn policer_drop(&self, id: u32) -> Option<u64> {
-        Some(1000 * u64::from(id) + self.policers.fetch_add(1, Ordering::Relaxed))
+    fn policer_drop(&self, id: u32) -> Result<Option<u64>, DriverError> {
+        if self.fail.load(Ordering::Relaxed) {
+            return Err(DriverError::new(Errno::EINVAL, ""));
+        }
+        Ok(Some(
+            1000 * u64::from(id) + self.policers.fetch_add(1, Ordering::Relaxed),
+        ))
     }
 }
 
@@ -274,4 +285,57 @@ fn a_notification_filled_while_the_driver_is_lent_reads_the_source() {
         notified(&mut core),
         [(Cmd::TrapNew, Some(0)), (Cmd::TrapNew, Some(1))]
     );
+}
+
+#[test]
+fn a_failing_read_fails_gets_and_dumps_but_never_loses_a_notification() {
+    let counting = Arc::new(Counting::default());
+    let mut core = Core::new();
+    let id = device(&mut core, Some(counting.clone()));
+    notified(&mut core);
+    counting.fail.store(true, Ordering::Relaxed);
+    // The kernel's fill fails: the GET gets the driver's errno, no extack.
+    let get = |core: &mut Core, dump: bool| {
+        core.handle_request(Request {
+            cmd: Cmd::TrapGet,
+            body: DevlinkBody::from(TrapGetReq {
+                handle: Some(h()),
+                name: (!dump).then(|| "b".into()),
+                unknown: vec![],
+            }),
+            dump,
+            admin: false,
+        })
+    };
+    assert_eq!(
+        get(&mut core, false).unwrap_err(),
+        Rejection::errno(Errno::EINVAL)
+    );
+    // A dump ends with that error (it goes in the NLMSG_DONE), having sent nothing.
+    let Response::Dump(mut cursor) = get(&mut core, true).unwrap().response else {
+        panic!()
+    };
+    let mut sent = 0;
+    while core.dump_next(&mut cursor, &mut |_| {
+        sent += 1;
+        true
+    }) != DumpStep::Done
+    {}
+    assert_eq!(
+        (sent, cursor.take_error()),
+        (0, Some(Rejection::errno(Errno::EINVAL)))
+    );
+    // The kernel would drop these notifications; they come, without the drop count.
+    core.devl(id).unwrap().trap_unregister("b").unwrap();
+    core.unregister(id).unwrap();
+    assert_eq!(
+        notified(&mut core),
+        [
+            (Cmd::TrapDel, None),
+            (Cmd::TrapDel, None),
+            (Cmd::TrapPolicerDel, None),
+        ]
+    );
+    // Reading works again once the knob is off.
+    counting.fail.store(false, Ordering::Relaxed);
 }

@@ -15,7 +15,7 @@ use devlink_core::{Errno, Response};
 use devlink_sim::{DeviceOptions, EACCES, Era, KNOBS, SimError};
 use devlink_wire::devlink::{
     Bitfield32, FlashUpdateReq, FmsgItem, FmsgValue, HealthReporter, HealthState, RegionEventKind,
-    TrapGroupSetReq, TrapPolicerSetReq,
+    TrapGetReq, TrapGroupSetReq, TrapPolicerGetReq, TrapPolicerSetReq,
 };
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, ReloadAction, ReloadLimit};
@@ -375,4 +375,50 @@ fn reporters_show_what_6_1_lists() {
         (dummy.graceful_period, dummy.auto_recover, dummy.auto_dump),
         (Some(0), Some(true), Some(true))
     );
+}
+
+#[test]
+fn counter_fault_knobs_fail_gets_but_not_notifications_and_outlast_a_reload() {
+    let mut w = world();
+    w.settle();
+    let handle = DeviceOptions::new(1, 2).devlink_handle().unwrap();
+    let trap = TrapGetReq {
+        handle: Some(handle.clone()),
+        name: Some("source_mac_is_multicast".into()),
+        unknown: Vec::new(),
+    };
+    let policer = TrapPolicerGetReq {
+        handle: Some(handle),
+        id: Some(1),
+        unknown: Vec::new(),
+    };
+    w.request(Cmd::TrapGet, trap.clone()).unwrap();
+    w.request(Cmd::TrapPolicerGet, policer.clone()).unwrap();
+    set(&mut w, "fail_trap_drop_counter_get", "Y").unwrap();
+    set(&mut w, "fail_trap_policer_counter_get", "y").unwrap();
+    assert_eq!(get(&mut w, "fail_trap_drop_counter_get"), "Y");
+    // The counter ops fail with -EINVAL, so the fills (GETs) do.
+    let e = w.request(Cmd::TrapGet, trap.clone()).unwrap_err();
+    assert_eq!((e.errno, e.msg), (Errno::EINVAL, None));
+    let e = w.request(Cmd::TrapPolicerGet, policer.clone()).unwrap_err();
+    assert_eq!(e.errno, Errno::EINVAL);
+    // A reload re-creates the traps with the knobs still set (they live in nsim_dev):
+    // every DEL and NEW still comes (checked and folded by `settle`), without counts.
+    reload(&mut w).unwrap();
+    let ntfs = w.settle();
+    let traps: Vec<_> = ntfs
+        .iter()
+        .filter_map(|(_, b)| match b {
+            DevlinkBody::Trap(t) => Some(t.stats.rx_dropped),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(traps.len(), 28, "14 TRAP_DEL and 14 TRAP_NEW");
+    assert!(traps.iter().all(Option::is_none));
+    assert!(w.request(Cmd::TrapGet, trap.clone()).is_err());
+    set(&mut w, "fail_trap_drop_counter_get", "N").unwrap();
+    set(&mut w, "fail_trap_policer_counter_get", "N").unwrap();
+    w.request(Cmd::TrapGet, trap).unwrap();
+    w.request(Cmd::TrapPolicerGet, policer).unwrap();
+    w.settle();
 }

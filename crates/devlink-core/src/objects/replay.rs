@@ -39,14 +39,18 @@ impl Objects {
             out.push((
                 None,
                 Cmd::TrapPolicerNew,
-                DevlinkBody::from(self.policer_fill(p)),
+                DevlinkBody::from(self.policer_notify_fill(p)),
             ));
         }
         for g in &self.groups {
             out.push((None, Cmd::TrapGroupNew, DevlinkBody::from(g.clone())));
         }
         for t in &self.traps {
-            out.push((None, Cmd::TrapNew, DevlinkBody::from(self.trap_fill(t))));
+            out.push((
+                None,
+                Cmd::TrapNew,
+                DevlinkBody::from(self.trap_notify_fill(t)),
+            ));
         }
         for i in self.rate_order() {
             if let Some(r) = self.rates.get(i) {
@@ -75,7 +79,11 @@ impl Objects {
             }
         }
         for t in self.traps.iter().rev() {
-            out.push((None, Cmd::TrapDel, DevlinkBody::from(self.trap_fill(t))));
+            out.push((
+                None,
+                Cmd::TrapDel,
+                DevlinkBody::from(self.trap_notify_fill(t)),
+            ));
         }
         for g in self.groups.iter().rev() {
             out.push((None, Cmd::TrapGroupDel, DevlinkBody::from(g.clone())));
@@ -84,7 +92,7 @@ impl Objects {
             out.push((
                 None,
                 Cmd::TrapPolicerDel,
-                DevlinkBody::from(self.policer_fill(p)),
+                DevlinkBody::from(self.policer_notify_fill(p)),
             ));
         }
         for (&i, p) in &self.ports {

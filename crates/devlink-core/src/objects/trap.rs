@@ -159,7 +159,7 @@ impl Devl<'_> {
         self.notify(None, cmd, |inst| {
             let o = &inst.objects;
             let p = o.policers.iter().find(|p| p.id == id);
-            p.map(|p| DevlinkBody::from(o.policer_fill(p)))
+            p.map(|p| DevlinkBody::from(o.policer_notify_fill(p)))
         });
     }
 
@@ -174,7 +174,7 @@ impl Devl<'_> {
         self.notify(None, cmd, |inst| {
             let o = &inst.objects;
             let t = o.traps.iter().find(|t| t.name == name);
-            t.map(|t| DevlinkBody::from(o.trap_fill(t)))
+            t.map(|t| DevlinkBody::from(o.trap_notify_fill(t)))
         });
     }
 }

@@ -17,6 +17,7 @@ use devlink_wire::devlink::{Stats, Trap, TrapPolicer};
 
 use super::Objects;
 use crate::Devl;
+use crate::driver::DriverError;
 
 /// Where an instance's drop counters come from at fill time: the driver's
 /// `devlink_ops.trap_drop_counter_get` and `.trap_policer_counter_get`. Both are called
@@ -24,23 +25,34 @@ use crate::Devl;
 /// (netdevsim advances its counter on every read) uses interior mutability, such as
 /// atomics.
 ///
-/// Each method defaults to `None`, a driver without that op.
+/// Each method defaults to `Ok(None)`, a driver without that op. A read that fails
+/// (`Err`, netdevsim's `fail_trap_drop_counter_get` knob) fails the fill as in the
+/// kernel: a `GET` or a dump is answered with the error. A notification is the
+/// exception: the kernel drops it (`devlink_trap_notify` frees the message when the
+/// fill fails), which would lose an event silently; the core sends it without the drop
+/// count instead (brief §3.1: loss is never silent).
 pub trait TrapCounters: Send + Sync + Debug {
     /// `trap_drop_counter_get`: the drops of trap `trap` (by name), for
     /// `DEVLINK_ATTR_STATS_RX_DROPPED` inside the trap's `DEVLINK_ATTR_STATS`. Called
-    /// for every trap, whatever its type, as the kernel does. `None`: no `RX_DROPPED`
-    /// (the packet and byte counters are still put).
-    fn trap_drop(&self, trap: &str) -> Option<u64> {
+    /// for every trap, whatever its type, as the kernel does. `Ok(None)`: no
+    /// `RX_DROPPED` (the packet and byte counters are still put).
+    ///
+    /// # Errors
+    /// The driver's refusal; the fill fails with it.
+    fn trap_drop(&self, trap: &str) -> Result<Option<u64>, DriverError> {
         let _ = trap;
-        None
+        Ok(None)
     }
 
     /// `trap_policer_counter_get`: the drops of policer `id`, the only attribute of the
-    /// policer's `DEVLINK_ATTR_STATS` (`RX_DROPPED`). `None`: no `DEVLINK_ATTR_STATS`
-    /// at all.
-    fn policer_drop(&self, id: u32) -> Option<u64> {
+    /// policer's `DEVLINK_ATTR_STATS` (`RX_DROPPED`). `Ok(None)`: no
+    /// `DEVLINK_ATTR_STATS` at all.
+    ///
+    /// # Errors
+    /// The driver's refusal; the fill fails with it.
+    fn policer_drop(&self, id: u32) -> Result<Option<u64>, DriverError> {
         let _ = id;
-        None
+        Ok(None)
     }
 }
 
@@ -58,28 +70,53 @@ impl Devl<'_> {
 impl Objects {
     /// A trap as `devlink_nl_trap_fill` puts it: the stored body with the drop count
     /// read now (none without a source).
-    pub(crate) fn trap_fill(&self, trap: &Trap) -> Trap {
+    ///
+    /// # Errors
+    /// The counter read failed.
+    pub(crate) fn trap_fill(&self, trap: &Trap) -> Result<Trap, DriverError> {
         let mut t = trap.clone();
-        t.stats.rx_dropped = self
-            .trap_counters
-            .as_ref()
-            .and_then(|c| c.trap_drop(&t.name));
-        t
+        t.stats.rx_dropped = match &self.trap_counters {
+            Some(c) => c.trap_drop(&t.name)?,
+            None => None,
+        };
+        Ok(t)
     }
 
     /// A policer as `devlink_nl_trap_policer_fill` puts it: `DEVLINK_ATTR_STATS` with
     /// the drop count read now, or no stats without a source.
-    pub(crate) fn policer_fill(&self, policer: &TrapPolicer) -> TrapPolicer {
-        let drops = self
-            .trap_counters
-            .as_ref()
-            .and_then(|c| c.policer_drop(policer.id));
-        TrapPolicer {
+    ///
+    /// # Errors
+    /// The counter read failed.
+    pub(crate) fn policer_fill(&self, policer: &TrapPolicer) -> Result<TrapPolicer, DriverError> {
+        let drops = match &self.trap_counters {
+            Some(c) => c.policer_drop(policer.id)?,
+            None => None,
+        };
+        Ok(TrapPolicer {
             stats: drops.map(|d| Stats {
                 rx_dropped: Some(d),
                 ..Stats::default()
             }),
             ..policer.clone()
-        }
+        })
+    }
+
+    /// [`Objects::trap_fill`] for a notification or a replay: a failed counter read
+    /// leaves the drop count out rather than losing the event (see [`TrapCounters`]).
+    pub(crate) fn trap_notify_fill(&self, trap: &Trap) -> Trap {
+        self.trap_fill(trap).unwrap_or_else(|_| {
+            let mut t = trap.clone();
+            t.stats.rx_dropped = None;
+            t
+        })
+    }
+
+    /// [`Objects::policer_fill`] for a notification or a replay: without stats if the
+    /// counter read fails.
+    pub(crate) fn policer_notify_fill(&self, policer: &TrapPolicer) -> TrapPolicer {
+        self.policer_fill(policer).unwrap_or_else(|_| TrapPolicer {
+            stats: None,
+            ..policer.clone()
+        })
     }
 }

@@ -14,6 +14,7 @@ use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
 
 use super::{Rejection, Reply};
+use crate::driver::DriverError;
 use crate::instance::Instance;
 use crate::{Core, InstanceId};
 
@@ -264,17 +265,21 @@ fn dump_instance(
             DumpArgs::HealthDump(a) => super::health::dump_get(inst, a, from, error, emit),
             _ => None,
         },
-        DumpKind::Trap => by_position(&o.traps, from, emit, |t| Reply {
-            cmd: Cmd::TrapNew,
-            body: DevlinkBody::from(o.trap_fill(t)),
+        DumpKind::Trap => try_by_position(&o.traps, from, error, emit, |t| {
+            Ok(Reply {
+                cmd: Cmd::TrapNew,
+                body: DevlinkBody::from(o.trap_fill(t)?),
+            })
         }),
         DumpKind::TrapGroup => by_position(&o.groups, from, emit, |g| Reply {
             cmd: Cmd::TrapGroupNew,
             body: DevlinkBody::from(g.clone()),
         }),
-        DumpKind::TrapPolicer => by_position(&o.policers, from, emit, |p| Reply {
-            cmd: Cmd::TrapPolicerNew,
-            body: DevlinkBody::from(o.policer_fill(p)),
+        DumpKind::TrapPolicer => try_by_position(&o.policers, from, error, emit, |p| {
+            Ok(Reply {
+                cmd: Cmd::TrapPolicerNew,
+                body: DevlinkBody::from(o.policer_fill(p)?),
+            })
         }),
         // == end regions ==
     }
@@ -291,6 +296,35 @@ fn by_position<T>(
     for (idx, item) in (0u64..).zip(list) {
         if idx >= from && !emit(fill(item)) {
             return Some(idx);
+        }
+    }
+    None
+}
+
+/// [`by_position`] with a fill that can fail (a driver counter read): the dump ends
+/// there with the driver's error in `error` (the kernel's dumpit returns it, and it goes
+/// in the `NLMSG_DONE`).
+fn try_by_position<T>(
+    list: &[T],
+    from: u64,
+    error: &mut Option<Rejection>,
+    emit: &mut dyn FnMut(Reply) -> bool,
+    fill: impl Fn(&T) -> Result<Reply, DriverError>,
+) -> Option<u64> {
+    for (idx, item) in (0u64..).zip(list) {
+        if idx < from {
+            continue;
+        }
+        match fill(item) {
+            Ok(reply) => {
+                if !emit(reply) {
+                    return Some(idx);
+                }
+            }
+            Err(e) => {
+                *error = Some(e.into());
+                return None;
+            }
         }
     }
     None

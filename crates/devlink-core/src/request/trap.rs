@@ -36,7 +36,7 @@ impl Core {
             .ok_or(Rejection::msg(Errno::ENOENT, NO_TRAP))?;
         Ok(reply(
             Cmd::TrapNew,
-            DevlinkBody::from(inst.objects.trap_fill(trap)),
+            DevlinkBody::from(inst.objects.trap_fill(trap)?),
         ))
     }
 
@@ -67,7 +67,7 @@ impl Core {
             .ok_or(Rejection::msg(Errno::ENOENT, NO_POLICER))?;
         Ok(reply(
             Cmd::TrapPolicerNew,
-            DevlinkBody::from(inst.objects.policer_fill(policer)),
+            DevlinkBody::from(inst.objects.policer_fill(policer)?),
         ))
     }
 

@@ -104,12 +104,12 @@ pub(crate) fn policer(id: u32) -> TrapPolicer {
 struct Drops;
 
 impl TrapCounters for Drops {
-    fn trap_drop(&self, trap: &str) -> Option<u64> {
-        u64::try_from(trap.len()).ok()
+    fn trap_drop(&self, trap: &str) -> Result<Option<u64>, DriverError> {
+        Ok(u64::try_from(trap.len()).ok())
     }
 
-    fn policer_drop(&self, id: u32) -> Option<u64> {
-        Some(u64::from(id) * 10)
+    fn policer_drop(&self, id: u32) -> Result<Option<u64>, DriverError> {
+        Ok(Some(u64::from(id) * 10))
     }
 }
 

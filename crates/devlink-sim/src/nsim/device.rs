@@ -1,6 +1,8 @@
 //! The device (kernel: `struct nsim_dev`, `nsim_drv_probe`, `nsim_drv_remove`,
 //! `nsim_dev_reload_create` / `_destroy` in `drivers/net/netdevsim/dev.c`).
 
+use std::sync::Arc;
+
 use devlink_core::{Core, CoreError, Devl, InstanceId, RegionDef};
 
 use super::eswitch::Vfs;
@@ -9,6 +11,7 @@ use super::knobs::Knobs;
 use super::params::Applied;
 use super::ports::PortKind;
 use super::sb::SbData;
+use super::traps::CounterFaults;
 use super::{extras, resources, traps};
 use crate::{DeviceOptions, Era, SimError};
 
@@ -35,6 +38,8 @@ pub struct NsimDevice {
     pub(super) torn_down: bool,
     /// The debugfs fault and behaviour knobs.
     pub(super) knobs: Knobs,
+    /// The counter-read fault knobs, shared with the trap counter source.
+    pub(super) counter_faults: Arc<CounterFaults>,
     /// The `health/` debugfs directory and the dummy reporter's context.
     pub(super) health: HealthData,
     /// SR-IOV and the e-switch mode.
@@ -58,6 +63,7 @@ impl NsimDevice {
             applied: Applied::default(),
             torn_down: false,
             knobs: Knobs::default(),
+            counter_faults: Arc::default(),
             health: HealthData::default(),
             vfs: Vfs::new(opts.max_vfs),
             sb: SbData::new(&opts.shared_buffers),
@@ -118,7 +124,7 @@ impl NsimDevice {
             max_snapshots: NSIM_DUMMY_REGION_SNAPSHOT_MAX,
             port: None,
         })?;
-        traps::traps_init(devl)?;
+        traps::traps_init(devl, &self.counter_faults)?;
         self.health = HealthData::default();
         super::health::health_init(devl)?;
         for i in 0..self.opts.ports {

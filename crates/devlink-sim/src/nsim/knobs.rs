@@ -3,6 +3,8 @@
 //! `/sys/kernel/debug/netdevsim/netdevsim<ID>/`, written and read as text the way the
 //! kernel parses and prints them.
 
+use std::sync::atomic::Ordering;
+
 use devlink_core::{Devl, Errno};
 
 use super::NsimDevice;
@@ -18,11 +20,8 @@ pub enum KnobAccess {
 }
 
 /// Every knob, in `nsim_dev_debugfs_init` order, then `health/`, then the simulator's
-/// own (`fail_selftests`). `fail_trap_drop_counter_get` and
-/// `fail_trap_policer_counter_get` are absent: a failing counter read makes the
-/// kernel's fill fail (the request errs, the notification is dropped), which the
-/// core's counter interface cannot express.
-pub const KNOBS: [(&str, KnobAccess); 15] = [
+/// own (`fail_selftests`).
+pub const KNOBS: [(&str, KnobAccess); 17] = [
     ("fw_update_status", KnobAccess::ReadWrite),
     ("fw_update_overwrite_mask", KnobAccess::ReadWrite),
     ("max_macs", KnobAccess::ReadWrite),
@@ -33,7 +32,9 @@ pub const KNOBS: [(&str, KnobAccess); 15] = [
     ("trap_flow_action_cookie", KnobAccess::ReadWrite),
     ("fail_trap_group_set", KnobAccess::ReadWrite),
     ("fail_trap_policer_set", KnobAccess::ReadWrite),
+    ("fail_trap_policer_counter_get", KnobAccess::ReadWrite),
     ("max_vfs", KnobAccess::ReadWrite),
+    ("fail_trap_drop_counter_get", KnobAccess::ReadWrite),
     ("health/break_health", KnobAccess::WriteOnly),
     ("health/binary_len", KnobAccess::ReadWrite),
     ("health/fail_recover", KnobAccess::ReadWrite),
@@ -105,6 +106,14 @@ impl NsimDevice {
             "trap_flow_action_cookie" => self.knobs.fa_cookie = Some(parse_hex(name, v)?),
             "fail_trap_group_set" => self.knobs.fail_trap_group_set = parse_bool(name, v)?,
             "fail_trap_policer_set" => self.knobs.fail_trap_policer_set = parse_bool(name, v)?,
+            "fail_trap_policer_counter_get" => {
+                let on = parse_bool(name, v)?;
+                self.counter_faults.policer.store(on, Ordering::Relaxed);
+            }
+            "fail_trap_drop_counter_get" => {
+                let on = parse_bool(name, v)?;
+                self.counter_faults.drop.store(on, Ordering::Relaxed);
+            }
             "max_vfs" => self.set_max_vfs(parse_max_vfs(v)?)?,
             "health/break_health" => self.break_health(devl, value)?,
             "health/binary_len" => self.health.binary_len = parse_u32(name, v)?,
@@ -131,6 +140,10 @@ impl NsimDevice {
             },
             "fail_trap_group_set" => yn(self.knobs.fail_trap_group_set),
             "fail_trap_policer_set" => yn(self.knobs.fail_trap_policer_set),
+            "fail_trap_policer_counter_get" => {
+                yn(self.counter_faults.policer.load(Ordering::Relaxed))
+            }
+            "fail_trap_drop_counter_get" => yn(self.counter_faults.drop.load(Ordering::Relaxed)),
             "max_vfs" => self.vfs.max_vfs.to_string(),
             "health/binary_len" => self.health.binary_len.to_string(),
             "health/fail_recover" => yn(self.health.fail_recover),

@@ -3,9 +3,9 @@
 //! nsim_trap_data`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use devlink_core::{CoreError, Devl, PolicerLimits, TrapCounters};
+use devlink_core::{CoreError, Devl, DriverError, Errno, PolicerLimits, TrapCounters};
 use devlink_wire::devlink::{Handle, Stats, Trap, TrapGroup, TrapMetadata, TrapPolicer};
 use devlink_wire::spec::{TrapAction, TrapType};
 
@@ -96,12 +96,26 @@ const TRAPS: [TrapDef; 14] = [
     },
 ];
 
+/// The debugfs knobs `fail_trap_drop_counter_get` and `fail_trap_policer_counter_get`:
+/// the counter ops fail with `-EINVAL` while set. Shared with the counter source, which
+/// reads them at fill time.
+#[derive(Debug, Default)]
+pub(super) struct CounterFaults {
+    /// `fail_trap_drop_counter_get`.
+    pub(super) drop: AtomicBool,
+    /// `fail_trap_policer_counter_get`.
+    pub(super) policer: AtomicBool,
+}
+
 /// The drop counters of `struct nsim_trap_data`, read by netdevsim's
 /// `trap_drop_counter_get` and `trap_policer_counter_get` ops. They live in the trap
 /// data that `nsim_dev_traps_init` allocates zeroed and `nsim_dev_traps_exit` frees: a
 /// reload (driver_reinit) starts them from 0 again.
 #[derive(Debug, Default)]
 struct TrapData {
+    /// The device's `fail_trap_drop_counter_get` / `fail_trap_policer_counter_get`
+    /// knobs: they live in `struct nsim_dev`, so they outlast a reload.
+    faults: Arc<CounterFaults>,
     /// `trap_pkt_cnt`: one counter for every trap of the device.
     trap_pkt_cnt: AtomicU64,
     /// `trap_policers_cnt_arr`: one counter per policer, at `id - 1`.
@@ -112,24 +126,38 @@ impl TrapCounters for TrapData {
     /// `nsim_dev_devlink_trap_drop_counter_get`: the device's one counter, whichever
     /// trap is asked about, advanced by every read (so each fill of a trap message
     /// shows the next value).
-    fn trap_drop(&self, _trap: &str) -> Option<u64> {
-        Some(self.trap_pkt_cnt.fetch_add(1, Ordering::Relaxed))
+    fn trap_drop(&self, _trap: &str) -> Result<Option<u64>, DriverError> {
+        if self.faults.drop.load(Ordering::Relaxed) {
+            return Err(DriverError::new(Errno::EINVAL, ""));
+        }
+        Ok(Some(self.trap_pkt_cnt.fetch_add(1, Ordering::Relaxed)))
     }
 
     /// `nsim_dev_devlink_trap_policer_counter_get`: the policer's own counter, advanced
     /// by every read.
-    fn policer_drop(&self, id: u32) -> Option<u64> {
-        let index = usize::try_from(id.checked_sub(1)?).ok()?;
-        let counter = self.trap_policers_cnt_arr.get(index)?;
-        Some(counter.fetch_add(1, Ordering::Relaxed))
+    fn policer_drop(&self, id: u32) -> Result<Option<u64>, DriverError> {
+        if self.faults.policer.load(Ordering::Relaxed) {
+            return Err(DriverError::new(Errno::EINVAL, ""));
+        }
+        let counter = id
+            .checked_sub(1)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.trap_policers_cnt_arr.get(i));
+        Ok(counter.map(|c| c.fetch_add(1, Ordering::Relaxed)))
     }
 }
 
 /// `nsim_dev_traps_init`: fresh trap data (its drop counters at 0, read at every fill
 /// through [`TrapCounters`]), then policers, groups, traps, each in array order. Groups
 /// and traps report zero packets and bytes (nothing is ever trapped here).
-pub(super) fn traps_init(devl: &mut Devl<'_>) -> Result<(), CoreError> {
-    devl.trap_counters_set(Some(Arc::new(TrapData::default())));
+pub(super) fn traps_init(
+    devl: &mut Devl<'_>,
+    faults: &Arc<CounterFaults>,
+) -> Result<(), CoreError> {
+    devl.trap_counters_set(Some(Arc::new(TrapData {
+        faults: Arc::clone(faults),
+        ..TrapData::default()
+    })));
     let nobody = Handle::new("", "");
     for (id, rate, burst) in POLICERS {
         devl.trap_policer_register(TrapPolicer {
