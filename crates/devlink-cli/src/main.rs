@@ -1,13 +1,18 @@
 //! `dlctl`: devlink from the command line.
 //!
-//! Today it decodes netlink captures (`dlctl decode`) and drives the daemon's simulated
-//! devices (`dlctl sim`); the iproute2-style object commands come next.
+//! `dlctl [OPTIONS] OBJECT COMMAND …` speaks to devlinkd with iproute2 `devlink`'s
+//! vocabulary and output (`cmd/`); `dlctl decode` decodes netlink captures and `dlctl
+//! sim` drives the daemon's simulated devices (clap subcommands).
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod args;
+mod cmd;
 mod decode;
+mod errors;
+mod request;
 mod sim;
 
 /// devlink from the command line, with iproute2 devlink's vocabulary.
@@ -27,7 +32,35 @@ enum Command {
     Sim(sim::SimArgs),
 }
 
+/// The words clap handles; everything else is an iproute2 command line.
+const CLAP_COMMANDS: &[&str] = &["decode", "sim"];
+
+/// The first word that is not an option (nor `--socket`'s value).
+fn first_positional(words: &[String]) -> Option<&str> {
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        if w == "--socket" {
+            it.next();
+        } else if !w.starts_with('-') {
+            return Some(w);
+        }
+    }
+    None
+}
+
 fn main() -> ExitCode {
+    let words: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    if !first_positional(&words).is_some_and(|w| CLAP_COMMANDS.contains(&w)) {
+        let code = cmd::run(
+            words,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        );
+        return ExitCode::from(code);
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Decode(args) => decode::run(args, &mut std::io::stdout().lock()),

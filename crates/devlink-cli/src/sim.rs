@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use devlink_client::{ClientError, SimClient, socket_path};
-use devlink_wire::nl::ExtAck;
 use devlink_wire::simctl::{NewDevice, Register, SimDevice, SimEswitch};
 use serde_json::{Value, json};
 
@@ -160,7 +159,7 @@ pub(crate) fn run(args: &SimArgs, out: &mut dyn Write, err: &mut dyn Write) -> a
             Ok(0)
         }
         Err(ClientError::Nl { errno, ext }) => {
-            print_error(errno, &ext, err)?;
+            crate::errors::print_error(errno, &ext, err)?;
             Ok(1)
         }
         Err(e) => Err(e.into()),
@@ -203,28 +202,6 @@ fn device_json(d: &SimDevice) -> Value {
     json!({ "handle": d.handle, "id": d.id, "vfs": d.vfs, "knobs": knobs })
 }
 
-/// What iproute2 prints for an error reply (`nl_dump_ext_ack`, then the tool's
-/// `kernel answers: <strerror>`).
-fn print_error(errno: i32, ext: &ExtAck, err: &mut dyn Write) -> std::io::Result<()> {
-    if let Some(msg) = ext.msg.as_deref().filter(|m| !m.is_empty()) {
-        let dot = if msg.ends_with('.') { "" } else { "." };
-        writeln!(err, "Error: {msg}{dot}")?;
-    }
-    if let Some(t) = ext.miss_type {
-        writeln!(err, "Missing required attribute type {t}")?;
-    }
-    writeln!(err, "kernel answers: {}", strerror(errno))
-}
-
-/// `strerror(errno)`: the C library's text, without std's " (os error N)".
-fn strerror(errno: i32) -> String {
-    let text = std::io::Error::from_raw_os_error(errno).to_string();
-    match text.rfind(" (os error ") {
-        Some(i) => text.get(..i).unwrap_or(&text).to_owned(),
-        None => text,
-    }
-}
-
 /// A number as sysfs takes it (`kstrtouint(…, 0)`): decimal, or hex with `0x`.
 fn parse_u32(s: &str) -> Result<u32, String> {
     let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
@@ -238,23 +215,6 @@ fn parse_u32(s: &str) -> Result<u32, String> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    #[test]
-    fn errors_print_as_iproute2_does() {
-        let mut err = Vec::new();
-        let ext = ExtAck::msg("no netdevsim device 3");
-        print_error(2, &ext, &mut err).unwrap();
-        assert_eq!(
-            String::from_utf8(err).unwrap(),
-            "Error: no netdevsim device 3.\nkernel answers: No such file or directory\n"
-        );
-        let mut err = Vec::new();
-        print_error(1, &ExtAck::default(), &mut err).unwrap();
-        assert_eq!(
-            String::from_utf8(err).unwrap(),
-            "kernel answers: Operation not permitted\n"
-        );
-    }
 
     #[test]
     fn numbers_as_sysfs_takes_them() {

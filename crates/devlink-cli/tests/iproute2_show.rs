@@ -266,26 +266,6 @@ fn replies_for(
     })
 }
 
-/// Replace netdev names (the only VM-specific values) with `NETDEV`.
-fn normalise(s: &str) -> String {
-    let s = replace_value(s, "netdev ", &[' ', '\n']);
-    replace_value(&s, "\"netdev\": \"", &['"'])
-}
-
-/// Replace what follows each `pat` up to one of `ends` with `NETDEV`.
-fn replace_value(s: &str, pat: &str, ends: &[char]) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find(pat) {
-        out.push_str(&rest[..i + pat.len()]);
-        out.push_str("NETDEV");
-        let tail = &rest[i + pat.len()..];
-        rest = &tail[tail.find(ends).unwrap_or(tail.len())..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Every golden `dump/*.txt` / `*.json` of every scenario, with its outcome.
 fn results() -> Vec<(String, Result<(), String>)> {
     let mut out = Vec::new();
@@ -316,8 +296,8 @@ fn results() -> Vec<(String, Result<(), String>)> {
                 ..Options::default()
             };
             let r = render_show(cmd, &replies, opts);
-            let want = normalise(&std::fs::read_to_string(dir.join(&file)).unwrap());
-            let got = normalise(&r.output);
+            let want = common::normalise(&std::fs::read_to_string(dir.join(&file)).unwrap());
+            let got = common::normalise(&r.output);
             let outcome = match (r.error, want == got) {
                 (Some(e), _) => Err(format!("render error: {e}")),
                 (None, true) => Ok(()),

@@ -4,7 +4,7 @@
 use devlink_wire::message::DevlinkBody;
 
 use super::printer::{Options, Printer};
-use super::{dev, health, info, linecard, param, port, rate, region, resource, sb, trap};
+use super::{dev, health, info, linecard, param, port, rate, region, reload, resource, sb, trap};
 
 /// A `devlink … show` command whose replies can be rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,10 @@ pub enum ShowCmd {
     SbPortPool,
     /// `devlink sb tc bind show` (`cmd_sb_tc_bind_show`).
     SbTcBind,
+    /// `devlink dev reload DEV action …`'s reply (`cmd_dev_reload_cb`).
+    Reload,
+    /// `devlink region new DEV/REGION`'s reply (`cmd_region_snapshot_new_cb`).
+    RegionNew,
 }
 
 impl ShowCmd {
@@ -61,7 +65,8 @@ impl ShowCmd {
             Self::Port => "port",
             Self::PortHealth | Self::Health => "health",
             Self::Rate => "rate",
-            Self::Region => "regions",
+            Self::Region | Self::RegionNew => "regions",
+            Self::Reload => "reload",
             Self::Trap => "trap",
             Self::TrapGroup => "trap_group",
             Self::TrapPolicer => "trap_policer",
@@ -160,6 +165,8 @@ fn show_one(
         (S::SbPool, B::SbPool(s)) => sb::pr_out_sb_pool(p, s),
         (S::SbPortPool, B::SbPortPool(s)) => sb::pr_out_sb_port_pool(p, s),
         (S::SbTcBind, B::SbTcPoolBind(s)) => sb::pr_out_sb_tc_bind(p, s),
+        (S::Reload, B::ReloadReply(r)) => reload::pr_out_reload_actions_performed(p, r),
+        (S::RegionNew, B::RegionEvent(r)) => region::pr_out_region_event(p, r),
         (cmd, body) => return Err(ShowError::Unexpected(cmd, kind(body))),
     }
     Ok(())

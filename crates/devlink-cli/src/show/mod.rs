@@ -19,6 +19,7 @@ mod port;
 mod printer;
 mod rate;
 mod region;
+mod reload;
 mod resource;
 mod sb;
 mod time;
@@ -26,5 +27,6 @@ mod trap;
 
 pub use command::{Rendered, ShowCmd, ShowError, render_show};
 pub use monitor::{Monitor, MonitorError, event_names};
+pub use param::PARAM_VAL_CONV;
 pub use printer::Options;
 pub use time::TimeCtx;

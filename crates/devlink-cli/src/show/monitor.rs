@@ -13,7 +13,7 @@ use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
 
 use super::printer::{Options, Out, Printer};
-use super::{dev, flash, health, linecard, param, port, region, trap};
+use super::{dev, flash, health, linecard, param, port, rate, region, trap};
 
 /// Objects `devlink monitor` accepts as arguments (`cmd_mon_show`).
 const OBJECTS: &[&str] = &[
@@ -26,6 +26,12 @@ const OBJECTS: &[&str] = &[
     "trap-policer",
     "lc",
 ];
+
+/// What `dlctl monitor` accepts besides [`OBJECTS`]: the objects the issue lists that
+/// 6.1 cannot select by name (`param`, `region`, `flash` are printed by 6.1 only without
+/// a filter) and `rate`, whose events 6.1 never prints (`[rate,new] …`, printed only when
+/// named).
+const DLCTL_OBJECTS: &[&str] = &["param", "region", "flash", "rate"];
 
 /// Why the monitor stopped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -103,7 +109,18 @@ pub struct Monitor {
 impl Monitor {
     /// Check the object arguments and open the JSON stream (`{"mon":[`).
     pub fn new(objects: &[String], opts: Options) -> Result<Self, MonitorError> {
-        if let Some(bad) = objects.iter().find(|o| !OBJECTS.contains(&o.as_str())) {
+        Self::accepting(objects, opts, false)
+    }
+
+    /// [`Monitor::new`] that also accepts `dlctl`'s objects (`param`, `region`, `flash`,
+    /// `rate`); with none of those named, the output is 6.1's.
+    pub fn new_dlctl(objects: &[String], opts: Options) -> Result<Self, MonitorError> {
+        Self::accepting(objects, opts, true)
+    }
+
+    fn accepting(objects: &[String], opts: Options, dlctl: bool) -> Result<Self, MonitorError> {
+        let known = |o: &str| OBJECTS.contains(&o) || (dlctl && DLCTL_OBJECTS.contains(&o));
+        if let Some(bad) = objects.iter().find(|o| !known(o.as_str())) {
             return Err(MonitorError::UnknownObject(bad.clone()));
         }
         let mut p = Printer::new(opts);
@@ -123,7 +140,7 @@ impl Monitor {
     /// `cmd_mon_show_cb`: print one notification (`cmd` is its genl command).
     pub fn event(&mut self, cmd: Cmd, body: &DevlinkBody) -> Result<(), MonitorError> {
         let Some((obj, name)) = event_names(cmd) else {
-            return Ok(());
+            return self.rate_event(cmd, body);
         };
         if !self.wanted(obj) {
             return Ok(());
@@ -192,6 +209,29 @@ impl Monitor {
             }
             (obj, _) => return Err(MonitorError::Malformed(obj)),
         }
+        footer(p);
+        Ok(())
+    }
+
+    /// A rate event, printed only when `rate` was named ([`Monitor::new_dlctl`]), in the
+    /// form of the other events: `[rate,new] ` and `pr_out_port_fn_rate`'s line.
+    fn rate_event(&mut self, cmd: Cmd, body: &DevlinkBody) -> Result<(), MonitorError> {
+        let name = match cmd {
+            Cmd::RateGet => "get",
+            Cmd::RateSet => "set",
+            Cmd::RateNew => "new",
+            Cmd::RateDel => "del",
+            _ => return Ok(()),
+        };
+        if !self.objects.iter().any(|o| o == "rate") {
+            return Ok(());
+        }
+        let DevlinkBody::Rate(r) = body else {
+            return Err(MonitorError::Malformed("rate"));
+        };
+        let p = &mut self.p;
+        header(p, "rate", name);
+        rate::pr_out_port_fn_rate(p, r);
         footer(p);
         Ok(())
     }

@@ -7,8 +7,9 @@ use devlink_wire::spec::VarAttrType;
 use super::names;
 use super::printer::{Out, Printer};
 
-/// `param_val_conv`: parameters whose integer values print as words.
-const PARAM_VAL_CONV: &[(&str, &str, u32)] = &[
+/// `param_val_conv`: parameters whose integer values print (and are set) as words:
+/// (parameter, word, value).
+pub const PARAM_VAL_CONV: &[(&str, &str, u32)] = &[
     ("fw_load_policy", "driver", 0),
     ("fw_load_policy", "flash", 1),
     ("fw_load_policy", "disk", 2),

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub(crate) mod daemon;
+
 use std::path::PathBuf;
 
 /// The golden traces (`DEVLINK_TRACES` overrides the default location).
@@ -35,4 +37,25 @@ pub(crate) fn first_difference(want: &str, got: &str) -> String {
         got.lines().count(),
         got.len()
     )
+}
+
+/// Replace netdev names (the only VM-specific values) with `NETDEV`: what follows each
+/// `netdev ` (text) or `"netdev": "` (JSON).
+pub(crate) fn normalise(s: &str) -> String {
+    let s = replace_value(s, "netdev ", &[' ', '\n']);
+    replace_value(&s, "\"netdev\": \"", &['"'])
+}
+
+/// Replace what follows each `pat` up to one of `ends` with `NETDEV`.
+fn replace_value(s: &str, pat: &str, ends: &[char]) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(pat) {
+        out.push_str(&rest[..i + pat.len()]);
+        out.push_str("NETDEV");
+        let tail = &rest[i + pat.len()..];
+        rest = &tail[tail.find(ends).unwrap_or(tail.len())..];
+    }
+    out.push_str(rest);
+    out
 }

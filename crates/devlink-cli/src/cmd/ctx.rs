@@ -1,0 +1,199 @@
+//! What every command runs in: the output switches, the standard streams, the connection
+//! (opened at the first request, so that argument errors and help need no daemon), and
+//! the one error type that decides what is printed and the exit status.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use devlink_cli::show::{Options, ShowCmd, ShowError, render_show};
+use devlink_client::socket_path;
+use devlink_wire::devlink::Handle;
+use devlink_wire::message::DevlinkBody;
+use devlink_wire::spec::Cmd;
+
+use crate::args::ArgError;
+use crate::errors;
+use crate::request::{Devlink, Reply, RequestError};
+
+/// Why a command failed; [`CmdError::report`] prints it as iproute2 does.
+#[derive(Debug)]
+pub(crate) enum CmdError {
+    /// Bad arguments: iproute2's lines.
+    Arg(ArgError),
+    /// The request failed (the daemon's error reply, or the socket).
+    Request(RequestError),
+    /// No daemon to talk to.
+    Connect(String),
+    /// A reply iproute2's callback refuses (`MNL_CB_ERROR`): nothing more is printed.
+    Render(ShowError),
+}
+
+impl From<ArgError> for CmdError {
+    fn from(e: ArgError) -> Self {
+        Self::Arg(e)
+    }
+}
+
+impl From<RequestError> for CmdError {
+    fn from(e: RequestError) -> Self {
+        Self::Request(e)
+    }
+}
+
+impl From<std::io::Error> for CmdError {
+    fn from(e: std::io::Error) -> Self {
+        Self::Request(RequestError::Io(e))
+    }
+}
+
+impl CmdError {
+    /// Print the error to `err`; the exit status (always 1, as `devlink` exits).
+    pub(crate) fn report(&self, err: &mut dyn Write, verbose: bool) -> u8 {
+        let _ = match self {
+            Self::Arg(a) => a.0.iter().try_for_each(|l| writeln!(err, "{l}")),
+            Self::Request(RequestError::Nl { errno, ext }) => errors::print_error(*errno, ext, err),
+            Self::Request(e) => writeln!(err, "dlctl: {e}"),
+            Self::Connect(why) => {
+                let r = writeln!(err, "Failed to connect to devlink Netlink");
+                if verbose {
+                    let _ = writeln!(err, "dlctl: {why}");
+                }
+                r
+            }
+            Self::Render(e) => {
+                if verbose {
+                    writeln!(err, "dlctl: {e}")
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        1
+    }
+}
+
+/// The running command.
+pub(crate) struct Ctx<'a> {
+    /// `-j`, `-p`, `-s`, `-v`, `-i`.
+    pub opts: Options,
+    /// `--socket`.
+    pub socket: Option<PathBuf>,
+    conn: Option<Devlink>,
+    /// Standard output.
+    pub out: &'a mut dyn Write,
+    /// Standard error.
+    pub err: &'a mut dyn Write,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context writing to `out` and `err`.
+    pub(crate) fn new(
+        opts: Options,
+        socket: Option<PathBuf>,
+        out: &'a mut dyn Write,
+        err: &'a mut dyn Write,
+    ) -> Self {
+        Self {
+            opts,
+            socket,
+            conn: None,
+            out,
+            err,
+        }
+    }
+
+    /// The connection, opened on first use.
+    pub(crate) fn dl(&mut self) -> Result<&mut Devlink, CmdError> {
+        if self.conn.is_none() {
+            let path = socket_path(self.socket.clone());
+            let c = Devlink::connect(&path)
+                .map_err(|e| CmdError::Connect(format!("{}: {e}", path.display())))?;
+            self.conn = Some(c);
+        }
+        self.conn
+            .as_mut()
+            .ok_or_else(|| CmdError::Connect("no connection".into()))
+    }
+
+    /// Send a request; print the warnings of its ACK.
+    pub(crate) fn request(
+        &mut self,
+        cmd: Cmd,
+        body: impl Into<DevlinkBody>,
+        dump: bool,
+    ) -> Result<Vec<Reply>, CmdError> {
+        let dl = self.dl()?;
+        let result = dl.request(cmd, body, dump);
+        let warnings = std::mem::take(&mut dl.warnings);
+        for w in warnings {
+            errors::print_warning(&w, self.err)?;
+        }
+        Ok(result?)
+    }
+
+    /// A `show` command: the request, its replies kept by `keep` (dump selectors are also
+    /// checked here, as iproute2's `dl_dump_filter` does), rendered as `show`.
+    pub(crate) fn show(
+        &mut self,
+        show: ShowCmd,
+        cmd: Cmd,
+        body: impl Into<DevlinkBody>,
+        dump: bool,
+        keep: &dyn Fn(&DevlinkBody) -> bool,
+    ) -> Result<(), CmdError> {
+        let result = self.request(cmd, body, dump);
+        let replies: Vec<DevlinkBody> = match &result {
+            Ok(r) => r
+                .iter()
+                .map(|r| r.body.clone())
+                .filter(|b| keep(b))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        self.print(show, &replies)?;
+        result.map(drop)
+    }
+
+    /// Render `replies` as `show` prints them.
+    pub(crate) fn print(&mut self, show: ShowCmd, replies: &[DevlinkBody]) -> Result<(), CmdError> {
+        let rendered = render_show(show, replies, self.opts.clone());
+        self.out.write_all(rendered.output.as_bytes())?;
+        self.out.flush()?;
+        match rendered.error {
+            Some(e) => Err(CmdError::Render(e)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Keep every reply.
+pub(crate) fn all(_: &DevlinkBody) -> bool {
+    true
+}
+
+/// The handle a reply belongs to, for dump selectors.
+pub(crate) fn handle_of(b: &DevlinkBody) -> Option<&Handle> {
+    use DevlinkBody as B;
+    Some(match b {
+        B::Dev(x) => &x.handle,
+        B::Port(x) => &x.handle,
+        B::Param(x) => &x.handle,
+        B::HealthReporter(x) => &x.handle,
+        B::Region(x) => &x.handle,
+        B::Trap(x) => &x.handle,
+        B::TrapGroup(x) => &x.handle,
+        B::TrapPolicer(x) => &x.handle,
+        B::Rate(x) => &x.handle,
+        B::Linecard(x) => &x.handle,
+        B::Info(x) => &x.handle,
+        _ => return None,
+    })
+}
+
+/// A selector: replies of `dev` only (all of them without one).
+pub(crate) fn of_dev(dev: Option<&Handle>) -> impl Fn(&DevlinkBody) -> bool + '_ {
+    move |b| match (dev, handle_of(b)) {
+        (Some(want), Some(h)) => h == want,
+        _ => true,
+    }
+}

@@ -1,0 +1,153 @@
+//! `main` and `dl_cmd` of devlink.c: the options (anywhere on the line, as GNU
+//! `getopt_long` permutes them), then the object.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use devlink_cli::show::Options;
+
+use super::ctx::{CmdError, Ctx};
+use super::{dev, health, help as usage, monitor, other, port, region, trap};
+use crate::args::{ArgError, Argv};
+
+/// Run `dlctl WORDS…` (without the program name); the exit status.
+pub(crate) fn run(words: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let parsed = match options(words) {
+        Ok(p) => p,
+        Err(Early::Exit(text, code)) => {
+            let _ = if code == 0 {
+                out.write_all(text.as_bytes())
+            } else {
+                err.write_all(text.as_bytes())
+            };
+            return code;
+        }
+    };
+    let verbose = parsed.opts.verbose;
+    let mut ctx = Ctx::new(parsed.opts, parsed.socket, out, err);
+    let mut a = Argv::new(parsed.rest);
+    match object(&mut ctx, &mut a) {
+        Ok(()) => 0,
+        Err(e) => e.report(ctx.err, verbose),
+    }
+}
+
+/// `dl_cmd`: objects in devlink.c's order (prefixes match the first one that fits).
+fn object(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
+    if a.matches("help") || a.is_empty() {
+        return super::help(ctx, usage::MAIN);
+    }
+    let word = a.peek().unwrap_or_default().to_owned();
+    if a.matches("dev") {
+        a.inc();
+        dev::run(ctx, a)
+    } else if a.matches("port") {
+        a.inc();
+        port::run(ctx, a)
+    } else if a.matches("sb") || a.matches("dpipe") {
+        Err(ArgError::new(format!("dlctl: object \"{word}\" is not implemented yet")).into())
+    } else if a.matches("monitor") {
+        a.inc();
+        monitor::run(ctx, a)
+    } else if a.matches("resource") {
+        a.inc();
+        other::resource(ctx, a)
+    } else if a.matches("region") {
+        a.inc();
+        region::run(ctx, a)
+    } else if a.matches("health") {
+        a.inc();
+        health::run(ctx, a)
+    } else if a.matches("trap") {
+        a.inc();
+        trap::run(ctx, a)
+    } else if a.matches("lc") {
+        a.inc();
+        other::linecard(ctx, a)
+    } else if a.matches("rate") {
+        // dlctl's shorthand for `port function rate`.
+        a.inc();
+        other::rate(ctx, a)
+    } else {
+        Err(ArgError::new(format!("Object \"{word}\" not found")).into())
+    }
+}
+
+/// The command line once the options are taken out.
+struct Parsed {
+    opts: Options,
+    socket: Option<PathBuf>,
+    rest: Vec<String>,
+}
+
+/// Stop before running anything: text to print and the exit status.
+enum Early {
+    Exit(String, u8),
+}
+
+/// `getopt_long(argc, argv, "Vfb:njpvsN:ix", …)` plus dlctl's `--socket PATH`.
+fn options(words: Vec<String>) -> Result<Parsed, Early> {
+    let mut opts = Options::default();
+    let mut socket = None;
+    let mut rest = Vec::new();
+    let mut it = words.into_iter();
+    let bad = |msg: String| Early::Exit(format!("{msg}\n{}", usage::MAIN), 1);
+    while let Some(w) = it.next() {
+        if w == "--" {
+            rest.extend(it.by_ref());
+            break;
+        }
+        if let Some(long) = w.strip_prefix("--") {
+            let (name, value) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_owned())),
+                None => (long, None),
+            };
+            match name {
+                "json" => opts.json = true,
+                "pretty" => opts.pretty = true,
+                "verbose" => opts.verbose = true,
+                "statistics" => opts.stats = true,
+                "iec" => opts.use_iec = true,
+                "no-nice-names" | "hex" | "force" => {}
+                "socket" => match value.or_else(|| it.next()) {
+                    Some(p) => socket = Some(PathBuf::from(p)),
+                    None => {
+                        return Err(bad("dlctl: option '--socket' requires an argument".into()));
+                    }
+                },
+                "help" => return Err(Early::Exit(usage::MAIN.to_owned(), 0)),
+                "Version" | "version" => return Err(version()),
+                _ => return Err(bad(format!("dlctl: unrecognized option '--{name}'"))),
+            }
+            continue;
+        }
+        let Some(shorts) = w.strip_prefix('-').filter(|s| !s.is_empty()) else {
+            rest.push(w);
+            continue;
+        };
+        for c in shorts.chars() {
+            match c {
+                'j' => opts.json = true,
+                'p' => opts.pretty = true,
+                'v' => opts.verbose = true,
+                's' => opts.stats = true,
+                'i' => opts.use_iec = true,
+                'n' | 'x' | 'f' => {}
+                'V' => return Err(version()),
+                'h' => return Err(Early::Exit(usage::MAIN.to_owned(), 0)),
+                'b' | 'N' => {
+                    return Err(bad(format!("dlctl: option -{c} is not supported")));
+                }
+                _ => return Err(bad(format!("dlctl: invalid option -- '{c}'"))),
+            }
+        }
+    }
+    Ok(Parsed { opts, socket, rest })
+}
+
+fn version() -> Early {
+    Early::Exit(
+        format!("dlctl utility, devlinkd {}\n", env!("CARGO_PKG_VERSION")),
+        0,
+    )
+}

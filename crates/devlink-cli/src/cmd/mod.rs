@@ -1,0 +1,22 @@
+//! The iproute2 `devlink` commands: `dlctl [OPTIONS] OBJECT COMMAND …`.
+
+mod ctx;
+mod dev;
+mod entry;
+mod health;
+mod help;
+mod monitor;
+mod other;
+mod port;
+mod region;
+mod trap;
+
+pub(crate) use entry::run;
+
+use ctx::{CmdError, Ctx};
+
+/// Print a usage text (iproute2: to standard error, and the command succeeds).
+fn help(ctx: &mut Ctx<'_>, text: &str) -> Result<(), CmdError> {
+    ctx.err.write_all(text.as_bytes())?;
+    Ok(())
+}

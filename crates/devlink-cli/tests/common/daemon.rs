@@ -1,0 +1,103 @@
+//! The real daemon on a private socket, for tests that run the real binaries.
+//!
+//! Finding `devlinkd`: cargo gives a test the path of its own package's binaries only
+//! (`CARGO_BIN_EXE_dlctl`). The daemon's binary lands in the same directory
+//! (`target/<profile>/`); `cargo test --workspace` builds it anyway (devlinkd's own
+//! tests need it), and for `cargo test -p devlink-cli` the test first runs
+//! `cargo build -p devlinkd --bin devlinkd` with the cargo that runs it (a no-op when it
+//! is fresh; `DLCTL_TEST_NO_BUILD=1` skips it). It then takes `devlinkd` next to `dlctl`.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
+
+/// The `dlctl` binary under test.
+pub(crate) const DLCTL: &str = env!("CARGO_BIN_EXE_dlctl");
+
+/// `devlinkd`, built if need be, next to `dlctl`.
+pub(crate) fn devlinkd() -> PathBuf {
+    if std::env::var_os("DLCTL_TEST_NO_BUILD").is_none() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "devlinkd", "--bin", "devlinkd"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("running cargo build");
+        assert!(status.success(), "cargo build -p devlinkd failed");
+    }
+    let bin = Path::new(DLCTL).with_file_name("devlinkd");
+    assert!(
+        bin.exists(),
+        "{} missing: run `cargo build -p devlinkd` first",
+        bin.display()
+    );
+    bin
+}
+
+/// A daemon without default devices on a private socket; killed on drop.
+pub(crate) struct Daemon {
+    child: Child,
+    dir: PathBuf,
+    /// The daemon's socket.
+    pub(crate) socket: PathBuf,
+}
+
+impl Daemon {
+    /// `name`: the test's, so that tests running in parallel do not share a directory.
+    pub(crate) fn start(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("dlctl-sim-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let socket = dir.join("d.sock");
+        let gid = std::fs::metadata("/proc/self").unwrap().gid().to_string();
+        let child = Command::new(devlinkd())
+            .arg("--no-default-devices")
+            .args(["--admin-group", &gid])
+            .arg("--socket")
+            .arg(&socket)
+            // Its own state dir: the default one is locked by any other devlinkd.
+            .arg("--state-dir")
+            .arg(dir.join("state"))
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while !socket.exists() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "devlinkd did not start"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Self { child, dir, socket }
+    }
+
+    /// `dlctl ARGS` with the socket from the environment.
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
+        Command::new(DLCTL)
+            .args(args)
+            .env("DEVLINKD_SOCKET", &self.socket)
+            .output()
+            .unwrap()
+    }
+
+    /// `dlctl sim ARGS` with the socket from the environment.
+    pub(crate) fn sim(&self, args: &[&str]) -> Output {
+        Command::new(DLCTL)
+            .arg("sim")
+            .args(args)
+            .env("DEVLINKD_SOCKET", &self.socket)
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
