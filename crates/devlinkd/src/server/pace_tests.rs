@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use devlink_client::msg;
 use devlink_core::Core;
 use devlink_sim::DeviceOptions;
-use devlink_wire::devlink::{FlashUpdateReq, Handle, ParamValue};
+use devlink_wire::devlink::{Handle, ParamValue};
 use devlink_wire::message::{DevlinkBody, Message, Payload};
 use devlink_wire::nl::NLMSG_ERROR;
 use devlink_wire::nl::flags::NLM_F_ACK;
@@ -30,20 +30,8 @@ fn paced_server(t0: Instant) -> Server {
 }
 
 fn flash(seq: u32) -> Vec<u8> {
-    let req = FlashUpdateReq {
-        handle: Handle::new("netdevsim", "netdevsim0"),
-        file_name: "fw.bin".into(),
-        component: None,
-        overwrite_mask: None,
-        unknown: vec![],
-    };
-    msg::devlink_request(
-        FAM,
-        NLM_F_ACK,
-        seq,
-        Cmd::FlashUpdate,
-        DevlinkBody::FlashUpdateReq(req.into()),
-    )
+    let dev = Handle::new("netdevsim", "netdevsim0");
+    msg::flash_update(FAM, NLM_F_ACK, seq, &dev, "fw.bin")
 }
 
 /// Each message as (cmd, status message, done); an ACK as (None, …).
