@@ -2,7 +2,7 @@
 //! to speak to the daemon.
 
 use devlink_wire::ctrl::{CtrlBody, CtrlMessage, FamilyInfo, GetFamily};
-use devlink_wire::devlink::{Handle, ParamSetReq, ParamValue};
+use devlink_wire::devlink::{FlashUpdateReq, Handle, ParamSetReq, ParamValue};
 use devlink_wire::message::{DevlinkBody, DevlinkMessage, Families, Message, Payload};
 use devlink_wire::nl::{GENL_ID_CTRL, GenlHeader, Messages, NlmsgHeader};
 use devlink_wire::simctl::{SimBody, SimMessage};
@@ -113,6 +113,25 @@ pub fn param_set(
         unknown: Vec::new(),
     };
     devlink_request(family, flags, seq, Cmd::ParamSet, DevlinkBody::from(body))
+}
+
+/// `FLASH_UPDATE` of `dev` from firmware file `file` (`devlink dev flash DEV file FILE`).
+#[must_use]
+pub fn flash_update(family: u16, flags: u16, seq: u32, dev: &Handle, file: &str) -> Vec<u8> {
+    let body = FlashUpdateReq {
+        handle: dev.clone(),
+        file_name: file.into(),
+        component: None,
+        overwrite_mask: None,
+        unknown: Vec::new(),
+    };
+    devlink_request(
+        family,
+        flags,
+        seq,
+        Cmd::FlashUpdate,
+        DevlinkBody::from(body),
+    )
 }
 
 /// A `devlinkd_sim` request of family `family` (`NLM_F_REQUEST` is added to `flags`).

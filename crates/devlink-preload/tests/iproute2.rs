@@ -191,25 +191,26 @@ fn an_unreachable_daemon_is_reported() {
 /// reports through a pipe; the parent reads the status notifications on a second one
 /// and stops once the child is done. Without the synchronous send it prints nothing.
 ///
-/// The demo device flashes instantly (the daemon does not pace the status stream yet),
-/// and iproute2 itself has a race then: if the child is done before the parent's first
-/// `select`, the parent handles the "begin" notification and the pipe in one round and
-/// stops before printing any status (a kernel flash takes long enough that this does
-/// not happen). So a run may print nothing; every run must succeed, print either
-/// nothing or the whole stream, and one of a few runs must print it.
+/// iproute2 relies on the flash taking time: if the child is done before the parent's
+/// first `select`, the parent handles the "begin" notification and the pipe in one round
+/// and stops before printing any status. So the device is paced (`flash_chunk_ms = 1`:
+/// the reply comes 500 ms after the request, the stream trickles out meanwhile), as a
+/// kernel flash is, and every run must print the whole stream.
 #[test]
 fn flash_prints_the_status_stream() {
-    let d = Daemon::start("flash");
+    let cfg =
+        std::env::temp_dir().join(format!("devlink-preload-flash-{}.toml", std::process::id()));
+    std::fs::write(&cfg, "[[device]]\nid = 0\nflash_chunk_ms = 1\n").unwrap();
+    let d = Daemon::start_with("flash", &["--config", cfg.to_str().unwrap()]);
     let expected = "Preparing to flash\nFlashing\nFlash select\nFlashing done\n";
-    let mut printed = 0;
-    for _ in 0..10 {
+    for _ in 0..3 {
+        let start = Instant::now();
         let out = d
             .devlink(&["dev", "flash", "netdevsim/netdevsim0", "file", "fw.bin"])
             .ok();
-        assert!(out.is_empty() || out == expected, "{out:?}");
-        printed += usize::from(out == expected);
+        assert_eq!(out, expected);
+        assert!(start.elapsed() >= Duration::from_millis(500));
     }
-    assert!(printed > 0, "no flash run printed the status stream");
     let out = d
         .devlink(&[
             "dev",
@@ -221,10 +222,8 @@ fn flash_prints_the_status_stream() {
             "fw.mgmt",
         ])
         .ok();
-    assert!(
-        out.is_empty() || out.starts_with("[fw.mgmt] Preparing to flash\n"),
-        "{out}"
-    );
+    assert!(out.starts_with("[fw.mgmt] Preparing to flash\n"), "{out}");
+    let _ = std::fs::remove_file(&cfg);
 }
 
 /// What the daemon sends a plain subscriber, rendered as iproute2 prints it.

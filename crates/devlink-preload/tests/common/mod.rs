@@ -118,6 +118,11 @@ pub struct Daemon {
 
 impl Daemon {
     pub fn start(name: &str) -> Self {
+        Self::start_with(name, &[])
+    }
+
+    /// [`Daemon::start`] with more arguments for `devlinkd`.
+    pub fn start_with(name: &str, extra: &[&str]) -> Self {
         let a = artefacts();
         let dir =
             std::env::temp_dir().join(format!("devlink-preload-{}-{name}", std::process::id()));
@@ -134,6 +139,7 @@ impl Daemon {
             // Its own state dir: the default one is locked by any other devlinkd.
             .arg("--state-dir")
             .arg(dir.join("state"))
+            .args(extra)
             .stderr(log)
             .spawn()
             .unwrap();

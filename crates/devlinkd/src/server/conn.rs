@@ -101,6 +101,20 @@ pub(crate) struct Conn {
     pub dump: Option<PendingDump>,
     /// The `OVERRUN` marker was queued and nothing has been queued after it.
     pub overrun_last: bool,
+    /// The server's gate is closed (`server/gate.rs`): replies go to `diverted`, to be
+    /// moved behind the held notifications.
+    pub divert: bool,
+    /// Replies made while diverted, not yet moved into the gate.
+    pub diverted: Vec<Out>,
+    /// Replies of this connection waiting in the gate.
+    pub held: usize,
+}
+
+/// A reply, for the data socket or the completion channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Out {
+    Data(Datagram),
+    Sync(Vec<u8>),
 }
 
 impl Conn {
@@ -120,6 +134,9 @@ impl Conn {
             sync_out: VecDeque::new(),
             dump: None,
             overrun_last: false,
+            divert: false,
+            diverted: Vec::new(),
+            held: 0,
         }
     }
 
@@ -130,8 +147,32 @@ impl Conn {
 
     /// Queue a reply datagram (never dropped).
     pub(crate) fn push_reply(&mut self, bytes: Vec<u8>) {
-        self.out.push_back(Datagram::Bytes(bytes));
-        self.overrun_last = false;
+        self.push_out(Out::Data(Datagram::Bytes(bytes)));
+    }
+
+    /// Queue a message for the completion channel.
+    pub(crate) fn push_sync(&mut self, bytes: Vec<u8>) {
+        self.push_out(Out::Sync(bytes));
+    }
+
+    /// Queue a reply, or divert it while the gate is closed.
+    pub(crate) fn push_out(&mut self, out: Out) {
+        if self.divert {
+            self.diverted.push(out);
+        } else {
+            self.deliver(out);
+        }
+    }
+
+    /// Queue a reply on its socket now.
+    pub(crate) fn deliver(&mut self, out: Out) {
+        match out {
+            Out::Data(d) => {
+                self.out.push_back(d);
+                self.overrun_last = false;
+            }
+            Out::Sync(b) => self.sync_out.push_back(b),
+        }
     }
 
     /// Queue a notification message, packed after the previous notifications if the last

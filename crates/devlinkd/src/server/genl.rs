@@ -57,6 +57,13 @@ impl Server {
             return Err(NlErr::errno(Errno::EINVAL));
         };
         let _ = self.take_persist_error();
+        // A flash starts after whatever is held: its reply waits for its whole time.
+        let flash_start = if cmd == Cmd::FlashUpdate {
+            self.gate.flash = None;
+            self.gate.tail()
+        } else {
+            None
+        };
         let result = self.core.handle_request(Request {
             cmd,
             body: m.body,
@@ -70,6 +77,9 @@ impl Server {
             result.map_err(|r| NlErr::from_rejection(&r, raw.bytes))?;
         if let Some(e) = self.take_persist_error() {
             return Err(NlErr::not_persisted(&e));
+        }
+        if let Some(start) = flash_start {
+            self.hold_flash_reply(start);
         }
         let to = self.to(id, raw);
         let conn = self.conns.get_mut(&id).ok_or(NlErr::errno(Errno::EINVAL))?;

@@ -7,6 +7,7 @@ mod conn;
 mod ctrl;
 mod dump;
 mod errors;
+mod gate;
 mod genl;
 mod persist;
 mod reply;
@@ -14,6 +15,8 @@ mod simctl;
 mod state;
 mod transport;
 
+#[cfg(test)]
+mod pace_tests;
 #[cfg(test)]
 mod sim_tests;
 #[cfg(test)]

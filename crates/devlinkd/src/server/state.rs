@@ -9,10 +9,12 @@ use devlink_core::Core;
 use devlink_sim::{DeviceOptions, Sim, SimError};
 use devlink_wire::nl::flags::NLM_F_ACK;
 use devlink_wire::nl::{GENL_ID_CTRL, Messages, NLMSG_MIN_TYPE, RawMessage};
+use devlink_wire::spec::Cmd;
 use devlink_wire::transport::{DEVLINKD_NLMSG_TRANSPORT, Transport};
 
 use super::conn::{Conn, ConnId, DEFAULT_BACKLOG, Datagram, PortId};
 use super::errors::NlErr;
+use super::gate::Gate;
 use super::persist::Persist;
 use super::reply::{self, To};
 
@@ -62,9 +64,11 @@ pub struct Server {
     next_conn: u64,
     /// The next negative autobind candidate (`netlink_autobind`).
     pub(crate) rover: i32,
-    overrun: Vec<u8>,
+    pub(crate) overrun: Vec<u8>,
     /// Permanent param values: what was notified, where they persist.
     pub(crate) persist: Persist,
+    /// Output held back for flash pacing.
+    pub(crate) gate: Gate,
 }
 
 impl Server {
@@ -82,6 +86,7 @@ impl Server {
             rover: -4097,
             overrun: Transport::Overrun.to_message(0, 0, 0).unwrap_or_default(),
             persist: Persist::default(),
+            gate: Gate::default(),
         }
     }
 
@@ -116,6 +121,7 @@ impl Server {
         self.next_conn += 1;
         let mut conn = Conn::new(admin, DEFAULT_BACKLOG.min(self.config.max_backlog));
         conn.hello_pid = pid;
+        conn.divert = self.gate.diverting;
         self.conns.insert(id, conn);
         id
     }
@@ -134,11 +140,13 @@ impl Server {
     }
 
     /// Whether the next datagram of `id` may be read: the replies to the previous one are
-    /// written and no dump is pending (queued notifications do not hold it back).
+    /// released and written and no dump is pending (queued notifications do not hold it
+    /// back).
     #[must_use]
     pub fn wants_input(&self, id: ConnId) -> bool {
         self.conns.get(&id).is_some_and(|c| {
             c.dump.is_none()
+                && c.held == 0
                 && c.out
                     .iter()
                     .all(|d| matches!(d, Datagram::Notifications { .. }))
@@ -158,6 +166,7 @@ impl Server {
     pub fn front(&mut self, id: ConnId) -> Option<&Datagram> {
         let conn = self.conns.get_mut(&id)?;
         if conn.out.is_empty()
+            && conn.held == 0
             && let Some(dump) = conn.dump.as_mut()
         {
             let (dg, over) = dump.next_datagram(&self.core);
@@ -220,9 +229,10 @@ impl Server {
                 count,
                 errno: transport_errno,
             });
-            conn.sync_out
-                .push_back(complete.to_message(0, 0, 0).unwrap_or_default());
+            conn.push_sync(complete.to_message(0, 0, 0).unwrap_or_default());
         }
+        self.flush_diverted();
+        self.release();
     }
 
     /// One netlink message (not a transport one).
@@ -257,7 +267,12 @@ impl Server {
     /// Encode each queued notification once and queue it for every connection that
     /// joined the "config" group and whose notify filter matches; a changed permanent
     /// value is persisted first (nothing queued is written out before this returns).
+    /// A notification to be paced, and any while the gate is closed, is held in the gate
+    /// (`server/gate.rs`), after the replies made so far.
     pub fn fan_out(&mut self) {
+        if self.gate.closed() {
+            self.flush_diverted();
+        }
         while let Some(n) = self.core.poll_notification() {
             self.persist_notification(&n);
             let to = To {
@@ -270,6 +285,23 @@ impl Server {
                 continue;
             };
             let bytes: Arc<[u8]> = Arc::from(bytes);
+            if n.cmd == Cmd::FlashUpdate {
+                self.gate.flash = Some(n.instance);
+            }
+            let delay = self.delay_before(&n);
+            if !delay.is_zero() || self.gate.closed() {
+                let to = self
+                    .conns
+                    .iter()
+                    .filter(|(_, c)| {
+                        c.joined(self.config.config_group)
+                            && c.filter.as_ref().is_none_or(|f| f.matches(&n))
+                    })
+                    .map(|(&cid, _)| cid)
+                    .collect();
+                self.hold_notification(bytes, to, delay);
+                continue;
+            }
             for (cid, conn) in &mut self.conns {
                 let wanted = conn.joined(self.config.config_group)
                     && conn.filter.as_ref().is_none_or(|f| f.matches(&n));

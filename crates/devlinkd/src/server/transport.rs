@@ -6,7 +6,7 @@ use devlink_core::Errno;
 use devlink_wire::nl::RawMessage;
 use devlink_wire::transport::{Bind, Hello, Membership, SetOpt, TRANSPORT_VERSION, Transport, opt};
 
-use super::conn::{ConnId, Datagram, MIN_BACKLOG, PortId};
+use super::conn::{ConnId, Datagram, MIN_BACKLOG, Out, PortId};
 use super::errors::NlErr;
 use super::reply;
 use super::state::Server;
@@ -85,7 +85,7 @@ impl Server {
         let bytes = reply.to_message(0, seq, 0).unwrap_or_default();
         if h.sync && !conn.sync {
             conn.sync = true;
-            conn.out.push_back(Datagram::HelloSync(bytes));
+            conn.push_out(Out::Data(Datagram::HelloSync(bytes)));
         } else {
             self.push_transport_reply(id, bytes);
         }
@@ -106,7 +106,7 @@ impl Server {
     fn push_transport_reply(&mut self, id: ConnId, bytes: Vec<u8>) {
         if let Some(conn) = self.conns.get_mut(&id) {
             if conn.sync {
-                conn.sync_out.push_back(bytes);
+                conn.push_sync(bytes);
             } else {
                 conn.push_reply(bytes);
             }

@@ -3,7 +3,8 @@
 //! first, then completion channels, so a `COMPLETE` never overtakes what its datagram
 //! caused), then reads at most one datagram from a connection the server wants input
 //! from, and hands it to the server. A client that does not read only fills its own
-//! socket and its bounded backlog.
+//! socket and its bounded backlog. The server's clock is fed here: `poll_time` before each
+//! datagram, and a timer for [`Server::next_deadline`] (flash pacing).
 
 mod activation;
 mod creds;
@@ -14,6 +15,7 @@ use std::io::IoSlice;
 use std::os::fd::AsFd;
 use std::pin::pin;
 use std::task::{Context, Poll};
+use std::time::Instant;
 
 use tokio_seqpacket::ancillary::AncillaryMessageWriter;
 use tokio_seqpacket::{UnixSeqpacket, UnixSeqpacketListener};
@@ -41,6 +43,7 @@ enum Event {
     Accept(std::io::Result<UnixSeqpacket>),
     Datagram(ConnId, usize),
     Closed(ConnId),
+    Timer,
 }
 
 /// Serve `listener` until `shutdown` completes.
@@ -54,9 +57,16 @@ pub async fn run(
     let mut links: BTreeMap<ConnId, Link> = BTreeMap::new();
     let mut buf = vec![0u8; MAX_REQUEST];
     loop {
+        let deadline = server.next_deadline();
+        let mut timer = pin!(tokio::time::sleep_until(tokio::time::Instant::from_std(
+            deadline.unwrap_or_else(Instant::now)
+        )));
         let event = std::future::poll_fn(|cx| {
             if shutdown.as_mut().poll(cx).is_ready() {
                 return Poll::Ready(Event::Shutdown);
+            }
+            if deadline.is_some() && timer.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Event::Timer);
             }
             if let Poll::Ready(r) = listener.poll_accept(cx) {
                 return Poll::Ready(Event::Accept(r));
@@ -116,8 +126,10 @@ pub async fn run(
             Event::Datagram(id, n) => {
                 let datagram = buf.get(..n).unwrap_or_default();
                 tracing::trace!(conn = id.0, len = n, "datagram");
+                server.poll_time(Instant::now());
                 server.handle_datagram(id, datagram);
             }
+            Event::Timer => server.poll_time(Instant::now()),
             Event::Closed(id) => {
                 tracing::info!(conn = id.0, "disconnected");
                 links.remove(&id);
