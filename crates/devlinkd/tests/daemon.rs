@@ -352,3 +352,56 @@ fn memory_stays_bounded_with_stuck_subscribers() {
     // And the daemon still serves.
     assert_eq!(dump_devices(&r, 3).last().unwrap().header.ty, NLMSG_DONE);
 }
+
+#[test]
+fn notify_filter_set_limits_a_subscriber_to_one_device() {
+    use devlink_wire::devlink::NotifyFilterReq;
+    let d = Daemon::start(&[]);
+    let (s, r) = (d.connect(), d.connect());
+    subscribe(&s);
+    let filter = |seq, bus: Option<&str>, dev: Option<&str>| {
+        msg::devlink_request(
+            FAM,
+            ACK,
+            seq,
+            Cmd::NotifyFilterSet,
+            DevlinkBody::from(NotifyFilterReq {
+                bus_name: bus.map(Into::into),
+                dev_name: dev.map(Into::into),
+                port_index: None,
+                unknown: vec![],
+            }),
+        )
+    };
+    s.send(&filter(1, Some("pci"), Some("0000:03:00.0")))
+        .unwrap();
+    assert_eq!(error_of(&recv(&s)[0]), 0);
+    let pci = Handle::new("pci", "0000:03:00.0");
+    let set =
+        |seq, dev: &Handle, v| msg::param_set(FAM, ACK, seq, dev, "max_macs", ParamValue::U32(v));
+    // netdevsim0 first, then the PCI device: the subscriber's first notification is the
+    // PCI one (the filter is the socket's; the requester is not filtered).
+    r.send(&param_set(ACK, 2, "max_macs", ParamValue::U32(40)))
+        .unwrap();
+    assert_eq!(error_of(&recv(&r)[0]), 0);
+    r.send(&set(3, &pci, 41)).unwrap();
+    assert_eq!(error_of(&recv(&r)[0]), 0);
+    let m = recv(&s);
+    assert!(
+        format!("{:?}", m[0].payload).contains("0000:03:00.0"),
+        "{m:?}"
+    );
+    assert!(format!("{:?}", m[0].payload).contains("U32(41)"), "{m:?}");
+    // An empty filter removes it: netdevsim0 comes through again.
+    s.send(&filter(4, None, None)).unwrap();
+    assert_eq!(error_of(&recv(&s)[0]), 0);
+    r.send(&param_set(ACK, 5, "max_macs", ParamValue::U32(42)))
+        .unwrap();
+    assert_eq!(error_of(&recv(&r)[0]), 0);
+    let m = recv(&s);
+    assert!(
+        format!("{:?}", m[0].payload).contains("netdevsim0"),
+        "{m:?}"
+    );
+    assert!(format!("{:?}", m[0].payload).contains("U32(42)"), "{m:?}");
+}
