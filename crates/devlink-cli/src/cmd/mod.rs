@@ -9,6 +9,7 @@ mod monitor;
 mod other;
 mod port;
 mod region;
+mod sb;
 mod trap;
 
 pub(crate) use entry::run;

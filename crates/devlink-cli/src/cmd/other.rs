@@ -155,7 +155,7 @@ fn rate_handle(a: &mut Argv) -> Result<(Handle, RateKey), ArgError> {
     let s = match a.next_word() {
         Some(s) if s.matches('/').count() == 2 => s,
         _ => {
-            return Err(ArgError(vec![
+            return Err(ArgError::lines(vec![
                 "Wrong identification string format.".into(),
                 "Expected \"bus_name/dev_name/node\" or \"bus_name/dev_name/port_index\" identification."
                     .into(),

@@ -8,6 +8,7 @@
 mod command;
 mod dev;
 mod flash;
+mod fmsg;
 mod health;
 mod info;
 mod json_writer;
