@@ -12,6 +12,7 @@ mod args;
 mod cmd;
 mod decode;
 mod errors;
+mod rate_value;
 mod request;
 mod sim;
 

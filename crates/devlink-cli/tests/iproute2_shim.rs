@@ -5,7 +5,8 @@
 //! steps (`port add`, `region new`, `rate add`, …) keep them in step.
 //!
 //! Normalised before comparing: the program name in usage texts (`Usage: dlctl …` is
-//! dlctl's on purpose). Port-handle commands that iproute2 would print with netdev names
+//! dlctl's on purpose). `dev flash` runs without a terminal: on one, both print a
+//! percentage after each status line, but only iproute2 adds its elapsed-time notes. Port-handle commands that iproute2 would print with netdev names
 //! (`sb port pool show`, `sb tc bind show`) run with `-n`: dlctl does not resolve netdev
 //! names (devlinkd has no netdevs to look up).
 
@@ -17,12 +18,18 @@ use std::process::Output;
 
 use common::daemon::Daemon;
 
-/// The devices: netdevsim0 (health reporters, the `dummy` region, flash) and a PCI
-/// device in switchdev mode with SF ports and a shared buffer.
+/// The devices: netdevsim0 (health reporters, the `dummy` region, resources, an instant
+/// flash), netdevsim2 (a paced flash: ~500 status messages over half a second) and a
+/// PCI device in switchdev mode with SF ports, rate leaves and a shared buffer.
 const CONFIG: &str = r#"
 [[device]]
 id = 0
 ports = 2
+
+[[device]]
+id = 2
+ports = 1
+flash_chunk_ms = 1
 
 [[device]]
 id = 1
@@ -189,6 +196,96 @@ fn sb_show_and_set() {
             "-n -j sb tc bind show pci/0000:03:00.0/0 tc 1 type egress",
             "sb foo",
             "sb help",
+        ],
+    );
+}
+
+#[test]
+fn resource_set() {
+    check(
+        "resource",
+        &[
+            "resource set netdevsim/netdevsim0 path /IPv4/fib size 96",
+            "resource show netdevsim/netdevsim0",
+            "-j -p resource show netdevsim/netdevsim0",
+            "resource set netdevsim/netdevsim0 path /IPv4/nope size 96",
+            "resource set netdevsim/netdevsim0 path /IPv4/fib",
+            "resource set netdevsim/netdevsim0 size 3",
+            "resource set netdevsim/netdevsim0 path IPv4 size 10",
+            "resource set netdevsim/netdevsim0 path / size 10",
+            "resource set netdevsim/netdevsim9 path /IPv4 size 10",
+            "resource set netdevsim/netdevsim0 path /IPv4/fib size x",
+            "resource show netdevsim/netdevsim0",
+        ],
+    );
+}
+
+#[test]
+fn rate_add_and_set() {
+    let steps: Vec<String> = [
+        "R add P/g1 tx_share 10mbit tx_max 100mbit",
+        "R add P/g2 tx_share 10mbit tx_max 1mbit",
+        "R add P/g3 tx_share 10xbit",
+        "R add P/g3 parent g1 tx_max 1gbit",
+        "R add P/g4 tx_share 2.5e1Mbit tx_max 1GBPS noparent",
+        "R add P/g5 tx_max 1.5GBps",
+        "R add P/g5 tx_max 1.5e3kbit",
+        "R add P/g5 tx_max 1Kibit",
+        "R add P/5",
+        "R add P",
+        "R add",
+        "R show",
+        "-j -p R show",
+        "R set P/128 tx_share 1mbit parent g1",
+        "R set P/128 tx_max 100bps",
+        "R set P/128 tx_max 1000000bps",
+        "R set P/128 tx_share 9mbit",
+        "R set P/g1 tx_share 200mbit",
+        "R set P/g1 tx_max 1mbit",
+        "R set P/g1 tx_max 0",
+        "R set P/g1 noparent",
+        "R set P/129 tx_max 8",
+        "R set P/1 noparent",
+        "R set P/g9 tx_max 1mbit",
+        "R set P/129",
+        "R set",
+        "R show",
+        "R del P/g1",
+        "R set P/128 noparent",
+        "R set P/g3 noparent",
+        "R del P/g1",
+        "R show",
+    ]
+    .iter()
+    .map(|s| {
+        s.replace('R', "port function rate")
+            .replace('P', "pci/0000:03:00.0")
+    })
+    .collect();
+    check(
+        "rate",
+        &steps.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+}
+
+/// Successful flashes on the paced device only: with an instant one, whether iproute2
+/// (forked, listening on a second socket) sees the notifications before it sees the
+/// request done is a race through the shim, and it sometimes prints nothing.
+#[test]
+fn dev_flash() {
+    check(
+        "flash",
+        &[
+            "dev flash netdevsim/netdevsim2 file fw.bin",
+            "dev flash netdevsim/netdevsim2 file fw.bin component fw.mgmt",
+            "-j dev flash netdevsim/netdevsim2 file fw.bin",
+            "dev flash netdevsim/netdevsim0 file fw.bin overwrite settings overwrite identifiers",
+            "dev flash netdevsim/netdevsim0 file fw.bin overwrite foo",
+            "dev flash netdevsim/netdevsim0 file fw.bin component nope",
+            "-j dev flash netdevsim/netdevsim0 file fw.bin component nope",
+            "dev flash netdevsim/netdevsim0",
+            "dev flash netdevsim/netdevsim7 file x",
+            "dev flash",
         ],
     );
 }

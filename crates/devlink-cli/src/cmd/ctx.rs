@@ -24,6 +24,8 @@ pub(crate) enum CmdError {
     Request(RequestError),
     /// No daemon to talk to.
     Connect(String),
+    /// The failure was already printed (exit status 1).
+    Quiet,
     /// A reply iproute2's callback refuses (`MNL_CB_ERROR`): nothing more is printed.
     Render(ShowError),
 }
@@ -55,7 +57,7 @@ impl CmdError {
             return a.1;
         }
         let _ = match self {
-            Self::Arg(_) => Ok(()),
+            Self::Arg(_) | Self::Quiet => Ok(()),
             Self::Request(RequestError::Nl { errno, ext }) => errors::print_error(*errno, ext, err),
             Self::Request(e) => writeln!(err, "dlctl: {e}"),
             Self::Connect(why) => {

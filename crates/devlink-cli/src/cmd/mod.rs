@@ -3,6 +3,7 @@
 mod ctx;
 mod dev;
 mod entry;
+mod flash;
 mod health;
 mod help;
 mod monitor;

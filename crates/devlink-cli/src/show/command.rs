@@ -63,6 +63,9 @@ pub enum ShowCmd {
     /// `devlink health diagnose|dump show` (`cmd_health_object_common`,
     /// `cmd_fmsg_object_cb`): no section.
     Fmsg,
+    /// `devlink dev flash`: its status lines are not rendered here; no section, only
+    /// the end of the (empty) JSON stream with `-j`.
+    Flash,
 }
 
 impl ShowCmd {
@@ -89,7 +92,7 @@ impl ShowCmd {
             Self::SbTcBind => "tc_bind",
             Self::RegionDump => "dump",
             Self::RegionRead => "read",
-            Self::Fmsg | Self::PortNew => "",
+            Self::Fmsg | Self::PortNew | Self::Flash => "",
         }
     }
 }
