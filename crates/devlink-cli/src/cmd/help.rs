@@ -119,8 +119,8 @@ pub(crate) const TRAP: &str = r#"Usage: dlctl trap set DEV trap TRAP [ action { 
 
 /// `help`.
 pub(crate) const MAIN: &str = r#"Usage: dlctl [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { dev | port | lc | monitor | resource | region | health | trap | rate }
+where  OBJECT := { dev | port | lc | sb | monitor | resource | region | health | trap | rate }
        OPTIONS := { -V[ersion] | -n[o-nice-names] | -j[son] | -p[retty] | -v[erbose] -s[tatistics] -[he]x |
                    --socket PATH }
-       dlctl { decode | sim } …   (dlctl's own; see dlctl decode --help)
+       dlctl { decode | sim | completions } …   (dlctl's own; see dlctl decode --help)
 "#;
