@@ -5,14 +5,28 @@
 
 use devlink_wire::devlink::Handle;
 
-/// An argument error: the lines iproute2 prints (without their newlines).
+/// An argument error: the lines iproute2 prints (without their newlines), and the
+/// exit status (1; 255 for `invarg`, which calls `exit(-1)`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ArgError(pub Vec<String>);
+pub(crate) struct ArgError(pub Vec<String>, pub u8);
 
 impl ArgError {
     /// One line.
     pub(crate) fn new(line: impl Into<String>) -> Self {
-        Self(vec![line.into()])
+        Self(vec![line.into()], 1)
+    }
+
+    /// Several lines.
+    pub(crate) fn lines(lines: Vec<String>) -> Self {
+        Self(lines, 1)
+    }
+
+    /// `invarg(msg, arg)` of lib/utils.c: `Error: argument "ARG" is wrong: MSG`, exit 255.
+    pub(crate) fn invarg(msg: &str, arg: &str) -> Self {
+        Self(
+            vec![format!("Error: argument \"{arg}\" is wrong: {msg}")],
+            255,
+        )
     }
 }
 
@@ -84,6 +98,12 @@ impl Argv {
             .map(|v| u32::try_from(v).unwrap_or(u32::MAX))
     }
 
+    /// `dl_argv_uint16_t`.
+    pub(crate) fn u16(&mut self) -> Result<u16, ArgError> {
+        self.number(u64::from(u16::MAX))
+            .map(|v| u16::try_from(v).unwrap_or(u16::MAX))
+    }
+
     /// `dl_argv_uint64_t`.
     pub(crate) fn u64(&mut self) -> Result<u64, ArgError> {
         self.number(u64::MAX)
@@ -127,7 +147,7 @@ impl Argv {
         match s.matches('/').count() {
             0 => Err(ArgError::new(format!("Netdevice \"{s}\" not found"))),
             2 => split_port(&s),
-            _ => Err(ArgError(vec![
+            _ => Err(ArgError::lines(vec![
                 "Wrong port identification string format.".into(),
                 "Expected \"bus_name/dev_name/port_index\" or \"netdev_ifname\".".into(),
             ])),
@@ -137,7 +157,7 @@ impl Argv {
     /// `dl_argv_handle_both`: `bus/dev` or `bus/dev/index`.
     pub(crate) fn dev_or_port(&mut self) -> Result<DevOrPort, ArgError> {
         let Some(s) = self.next_word() else {
-            return Err(ArgError(vec![
+            return Err(ArgError::lines(vec![
                 "One of following identifications expected:".into(),
                 "Devlink identification (\"bus_name/dev_name\")".into(),
                 "Port identification (\"bus_name/dev_name/port_index\" or \"netdev ifname\")"
@@ -148,7 +168,7 @@ impl Argv {
             1 => Ok(DevOrPort::Dev(split_dev(&s))),
             2 => split_port(&s).map(|(h, i)| DevOrPort::Port(h, i)),
             0 => Err(ArgError::new(format!("Netdevice \"{s}\" not found"))),
-            _ => Err(ArgError(vec![
+            _ => Err(ArgError::lines(vec![
                 "Wrong port identification string format.".into(),
                 "Expected \"bus_name/dev_name\" or \"bus_name/dev_name/port_index\" or \"netdev_ifname\"."
                     .into(),

@@ -9,6 +9,13 @@ use devlink_wire::nl::ExtAck;
 /// What iproute2 prints for an error reply (`nl_dump_ext_ack`, then the tool's
 /// `kernel answers: <strerror>`).
 pub(crate) fn print_error(errno: i32, ext: &ExtAck, err: &mut dyn Write) -> std::io::Result<()> {
+    print_ext_ack(ext, err)?;
+    writeln!(err, "kernel answers: {}", strerror(errno))
+}
+
+/// `nl_dump_ext_ack` of an error reply alone (what `dev flash` prints of one: it reads
+/// the reply with `mnlu_gen_socket_recv_run`, which has no `kernel answers` line).
+pub(crate) fn print_ext_ack(ext: &ExtAck, err: &mut dyn Write) -> std::io::Result<()> {
     if let Some(msg) = ext.msg.as_deref().filter(|m| !m.is_empty()) {
         let dot = if msg.ends_with('.') { "" } else { "." };
         writeln!(err, "Error: {msg}{dot}")?;
@@ -16,7 +23,7 @@ pub(crate) fn print_error(errno: i32, ext: &ExtAck, err: &mut dyn Write) -> std:
     if let Some(t) = ext.miss_type {
         writeln!(err, "Missing required attribute type {t}")?;
     }
-    writeln!(err, "kernel answers: {}", strerror(errno))
+    Ok(())
 }
 
 /// `strerror(errno)`: the C library's text, without std's " (os error N)".

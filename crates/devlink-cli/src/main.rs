@@ -2,7 +2,8 @@
 //!
 //! `dlctl [OPTIONS] OBJECT COMMAND …` speaks to devlinkd with iproute2 `devlink`'s
 //! vocabulary and output (`cmd/`); `dlctl decode` decodes netlink captures and `dlctl
-//! sim` drives the daemon's simulated devices (clap subcommands).
+//! sim` drives the daemon's simulated devices, `dlctl completions SHELL` prints a
+//! completion script (clap subcommands).
 
 use std::process::ExitCode;
 
@@ -10,8 +11,10 @@ use clap::{Parser, Subcommand};
 
 mod args;
 mod cmd;
+mod completions;
 mod decode;
 mod errors;
+mod rate_value;
 mod request;
 mod sim;
 
@@ -30,10 +33,12 @@ enum Command {
     Decode(decode::DecodeArgs),
     /// Drive devlinkd's simulated devices, as netdevsim's sysfs and debugfs files do.
     Sim(sim::SimArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 /// The words clap handles; everything else is an iproute2 command line.
-const CLAP_COMMANDS: &[&str] = &["decode", "sim"];
+const CLAP_COMMANDS: &[&str] = &["decode", "sim", "completions"];
 
 /// The first word that is not an option (nor `--socket`'s value).
 fn first_positional(words: &[String]) -> Option<&str> {
@@ -70,6 +75,10 @@ fn main() -> ExitCode {
             &mut std::io::stderr().lock(),
         )
         .map(i32::from),
+        Command::Completions(args) => {
+            completions::run(args, &mut std::io::stdout().lock());
+            Ok(0)
+        }
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 //! collected up to the ACK or `NLMSG_DONE`, and the error reply kept whole (errno and
 //! extended ACK) for [`crate::errors`] to print as iproute2 does.
 
+use std::io::ErrorKind;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -170,11 +171,28 @@ impl Devlink {
     /// Wait for the next datagram of notifications (forever): its events in order.
     pub(crate) fn events(&mut self) -> Result<Vec<Event>, RequestError> {
         let dg = self.conn.recv(Duration::from_secs(3600 * 24 * 365))?;
+        Ok(self.parse_events(&dg))
+    }
+
+    /// [`Devlink::events`], waiting at most `timeout`: `None` if nothing came.
+    pub(crate) fn events_within(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<Option<Vec<Event>>, RequestError> {
+        match self.conn.recv(timeout) {
+            Ok(dg) => Ok(Some(self.parse_events(&dg))),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The events of one datagram, in order.
+    fn parse_events(&self, dg: &[u8]) -> Vec<Event> {
         let families = Families {
             devlink: Some(self.family),
         };
         let mut out = Vec::new();
-        for raw in Messages::new(&dg).map_while(Result::ok) {
+        for raw in Messages::new(dg).map_while(Result::ok) {
             if raw.header.ty == DEVLINKD_NLMSG_TRANSPORT {
                 if let Ok((_, Transport::Overrun)) = Transport::parse(raw.bytes) {
                     out.push(Event::Overrun);
@@ -190,7 +208,7 @@ impl Devlink {
                 out.push(Event::Notification(Reply { cmd, body }));
             }
         }
-        Ok(out)
+        out
     }
 
     /// Read datagrams until this request's ACK, error or `NLMSG_DONE`; every other

@@ -24,6 +24,8 @@ pub(crate) enum CmdError {
     Request(RequestError),
     /// No daemon to talk to.
     Connect(String),
+    /// The failure was already printed (exit status 1).
+    Quiet,
     /// A reply iproute2's callback refuses (`MNL_CB_ERROR`): nothing more is printed.
     Render(ShowError),
 }
@@ -47,10 +49,15 @@ impl From<std::io::Error> for CmdError {
 }
 
 impl CmdError {
-    /// Print the error to `err`; the exit status (always 1, as `devlink` exits).
+    /// Print the error to `err`; the exit status (1 as `devlink` exits, 255 after
+    /// `invarg`).
     pub(crate) fn report(&self, err: &mut dyn Write, verbose: bool) -> u8 {
+        if let Self::Arg(a) = self {
+            let _ = a.0.iter().try_for_each(|l| writeln!(err, "{l}"));
+            return a.1;
+        }
         let _ = match self {
-            Self::Arg(a) => a.0.iter().try_for_each(|l| writeln!(err, "{l}")),
+            Self::Arg(_) | Self::Quiet => Ok(()),
             Self::Request(RequestError::Nl { errno, ext }) => errors::print_error(*errno, ext, err),
             Self::Request(e) => writeln!(err, "dlctl: {e}"),
             Self::Connect(why) => {

@@ -33,6 +33,9 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     } else if a.matches("info") {
         a.inc();
         return show(ctx, a, Cmd::InfoGet, ShowCmd::DevInfo);
+    } else if a.matches("flash") {
+        a.inc();
+        return super::flash::flash(ctx, a);
     }
     Err(a.command_not_found().into())
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use devlink_cli::show::Options;
 
 use super::ctx::{CmdError, Ctx};
-use super::{dev, health, help as usage, monitor, other, port, region, trap};
+use super::{dev, health, help as usage, monitor, other, port, region, sb, trap};
 use crate::args::{ArgError, Argv};
 
 /// Run `dlctl WORDS…` (without the program name); the exit status.
@@ -44,7 +44,10 @@ fn object(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     } else if a.matches("port") {
         a.inc();
         port::run(ctx, a)
-    } else if a.matches("sb") || a.matches("dpipe") {
+    } else if a.matches("sb") {
+        a.inc();
+        sb::run(ctx, a)
+    } else if a.matches("dpipe") {
         Err(ArgError::new(format!("dlctl: object \"{word}\" is not implemented yet")).into())
     } else if a.matches("monitor") {
         a.inc();

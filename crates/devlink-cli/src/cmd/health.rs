@@ -18,16 +18,21 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     } else if a.matches("recover") {
         a.inc();
         return simple(ctx, a, Cmd::HealthReporterRecover);
+    } else if a.matches("diagnose") {
+        a.inc();
+        return fmsg(ctx, a, Cmd::HealthReporterDiagnose, false);
     } else if a.matches("test") {
         a.inc();
         return simple(ctx, a, Cmd::HealthReporterTest);
     } else if a.matches("dump") {
         a.inc();
-        if a.matches("clear") {
+        if a.matches("show") {
+            a.inc();
+            return fmsg(ctx, a, Cmd::HealthReporterDumpGet, true);
+        } else if a.matches("clear") {
             a.inc();
             return simple(ctx, a, Cmd::HealthReporterDumpClear);
         }
-        return Err(ArgError::new("dlctl: only \"health dump clear\" is implemented").into());
     } else if a.matches("set") {
         a.inc();
         return set(ctx, a);
@@ -93,6 +98,13 @@ fn show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
 fn simple(ctx: &mut Ctx<'_>, a: &mut Argv, cmd: Cmd) -> Result<(), CmdError> {
     let req = target(a, true, |_| Ok(false))?;
     ctx.request(cmd, req, false).map(drop)
+}
+
+/// `health diagnose|dump show … reporter NAME` (`cmd_health_object_common`): the
+/// reporter's formatted message (a dump request for `dump show`).
+fn fmsg(ctx: &mut Ctx<'_>, a: &mut Argv, cmd: Cmd, dump: bool) -> Result<(), CmdError> {
+    let req = target(a, true, |_| Ok(false))?;
+    ctx.show(ShowCmd::Fmsg, cmd, req, dump, &all)
 }
 
 /// `health set … reporter NAME [grace_period MS] [auto_recover B] [auto_dump B]

@@ -32,6 +32,30 @@ pub(crate) const PORT: &str = r#"Usage: dlctl port show [ DEV/PORT_INDEX ]
        dlctl port del DEV/PORT_INDEX
 "#;
 
+/// `cmd_port_function_help`.
+pub(crate) const PORT_FUNCTION: &str = r#"Usage: dlctl port function set DEV/PORT_INDEX [ hw_addr ADDR ] [ state STATE ]
+       dlctl port function rate { help | show | add | del | set }
+"#;
+
+/// `cmd_sb_help`.
+pub(crate) const SB: &str = r#"Usage: dlctl sb show [ DEV [ sb SB_INDEX ] ]
+       dlctl sb pool show [ DEV [ sb SB_INDEX ] pool POOL_INDEX ]
+       dlctl sb pool set DEV [ sb SB_INDEX ] pool POOL_INDEX
+                           size POOL_SIZE thtype { static | dynamic }
+       dlctl sb port pool show [ DEV/PORT_INDEX [ sb SB_INDEX ]
+                                   pool POOL_INDEX ]
+       dlctl sb port pool set DEV/PORT_INDEX [ sb SB_INDEX ]
+                                pool POOL_INDEX th THRESHOLD
+       dlctl sb tc bind show [ DEV/PORT_INDEX [ sb SB_INDEX ] tc TC_INDEX
+                                 type { ingress | egress } ]
+       dlctl sb tc bind set DEV/PORT_INDEX [ sb SB_INDEX ] tc TC_INDEX
+                              type { ingress | egress } pool POOL_INDEX
+                              th THRESHOLD
+       dlctl sb occupancy show { DEV | DEV/PORT_INDEX } [ sb SB_INDEX ]
+       dlctl sb occupancy snapshot DEV [ sb SB_INDEX ]
+       dlctl sb occupancy clearmax DEV [ sb SB_INDEX ]
+"#;
+
 /// `cmd_health_help`.
 pub(crate) const HEALTH: &str = r#"Usage: dlctl health show [ { DEV | DEV/PORT_INDEX } reporter REPORTER_NAME ]
        dlctl health recover { DEV | DEV/PORT_INDEX } reporter REPORTER_NAME
@@ -95,8 +119,8 @@ pub(crate) const TRAP: &str = r#"Usage: dlctl trap set DEV trap TRAP [ action { 
 
 /// `help`.
 pub(crate) const MAIN: &str = r#"Usage: dlctl [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { dev | port | lc | monitor | resource | region | health | trap | rate }
+where  OBJECT := { dev | port | lc | sb | monitor | resource | region | health | trap | rate }
        OPTIONS := { -V[ersion] | -n[o-nice-names] | -j[son] | -p[retty] | -v[erbose] -s[tatistics] -[he]x |
                    --socket PATH }
-       dlctl { decode | sim } …   (dlctl's own; see dlctl decode --help)
+       dlctl { decode | sim | completions } …   (dlctl's own; see dlctl decode --help)
 "#;

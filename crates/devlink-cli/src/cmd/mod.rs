@@ -3,12 +3,14 @@
 mod ctx;
 mod dev;
 mod entry;
+mod flash;
 mod health;
 mod help;
 mod monitor;
 mod other;
 mod port;
 mod region;
+mod sb;
 mod trap;
 
 pub(crate) use entry::run;

@@ -1,8 +1,10 @@
 //! `devlink port …` (`cmd_port`), and `port function rate …` (same as `dlctl rate …`).
 
 use devlink_cli::show::ShowCmd;
-use devlink_wire::devlink::{PortGetReq, PortKeyReq, PortSetReq, PortSplitReq};
-use devlink_wire::spec::{Cmd, PortType};
+use devlink_wire::devlink::{
+    PortFunction, PortGetReq, PortKeyReq, PortNewReq, PortSetReq, PortSplitReq,
+};
+use devlink_wire::spec::{Cmd, PortFlavour, PortFnState, PortType};
 
 use super::ctx::{CmdError, Ctx, all, of_dev};
 use super::{help, other};
@@ -46,11 +48,19 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         return port_key(ctx, a, Cmd::PortDel);
     } else if a.matches("function") {
         a.inc();
-        if a.matches("rate") {
+        if a.matches("help") || a.is_empty() {
+            return help(ctx, help::PORT_FUNCTION);
+        } else if a.matches("set") {
+            a.inc();
+            return function_set(ctx, a);
+        } else if a.matches("rate") {
             a.inc();
             return other::rate(ctx, a);
         }
-        return Err(ArgError::new("dlctl: only \"port function rate\" is implemented").into());
+        return Err(a.command_not_found().into());
+    } else if a.matches("add") {
+        a.inc();
+        return add(ctx, a);
     }
     Err(a.command_not_found().into())
 }
@@ -133,4 +143,100 @@ fn set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         unknown: Vec::new(),
     };
     ctx.request(Cmd::PortSet, req, false).map(drop)
+}
+
+/// `port add { DEV | DEV/PORT_INDEX } flavour FLAVOUR pfnum PFNUM [sfnum SFNUM]
+/// [controller CNUM]` (`cmd_port_add`): `PORT_NEW`; the new port is printed as `port
+/// show` prints it.
+fn add(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
+    let (handle, index) = match a.dev_or_port()? {
+        DevOrPort::Dev(h) => (h, None),
+        DevOrPort::Port(h, i) => (h, Some(i)),
+    };
+    let (mut flavour, mut pfnum, mut sfnum, mut controller) = (None, None, None, None);
+    a.options(|a| {
+        if a.keyword("flavour") {
+            let s = a.str()?;
+            flavour = Some(match s.as_str() {
+                "physical" => PortFlavour::Physical,
+                "cpu" => PortFlavour::Cpu,
+                "dsa" => PortFlavour::Dsa,
+                "pcipf" => PortFlavour::PciPf,
+                "pcivf" => PortFlavour::PciVf,
+                "pcisf" => PortFlavour::PciSf,
+                "virtual" => PortFlavour::Virtual,
+                _ => return Err(ArgError::invarg("unknown flavour", &s)),
+            });
+        } else if a.keyword("pfnum") {
+            pfnum = Some(a.u16()?);
+        } else if a.keyword("sfnum") {
+            sfnum = Some(a.u32()?);
+        } else if a.keyword("controller") {
+            controller = Some(a.u32()?);
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    })?;
+    let flavour = flavour.ok_or_else(|| ArgError::new("Port flavour is expected."))?;
+    let pci_pf = pfnum.ok_or_else(|| ArgError::new("Port PCI PF number is expected."))?;
+    let req = PortNewReq {
+        handle,
+        index,
+        flavour,
+        pci_pf,
+        pci_sf: sfnum,
+        controller,
+        unknown: Vec::new(),
+    };
+    ctx.show(ShowCmd::PortNew, Cmd::PortNew, req, false, &all)
+}
+
+/// `port function set DEV/PORT_INDEX [hw_addr ADDR] [state { active | inactive }]`
+/// (`cmd_port_function_set`): `PORT_SET` with `PORT_FUNCTION`.
+fn function_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
+    if a.is_empty() {
+        return help(ctx, help::PORT_FUNCTION);
+    }
+    let (handle, index) = a.port_handle()?;
+    let mut function = PortFunction::default();
+    a.options(|a| {
+        if a.keyword("hw_addr") {
+            let s = a.str()?;
+            let addr =
+                ll_addr(&s).ok_or_else(|| ArgError::new(format!("\"{s}\" is invalid lladdr.")))?;
+            function.hw_addr = Some(addr);
+        } else if a.keyword("state") {
+            let s = a.str()?;
+            function.state = Some(match s.as_str() {
+                "active" => PortFnState::Active,
+                "inactive" => PortFnState::Inactive,
+                _ => return Err(ArgError::invarg("unknown state", &s)),
+            });
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    })?;
+    let req = PortSetReq {
+        handle,
+        index,
+        port_type: None,
+        function: Some(function),
+        unknown: Vec::new(),
+    };
+    ctx.request(Cmd::PortSet, req, false).map(drop)
+}
+
+/// `ll_addr_a2n`: hex bytes separated by colons, at most 32 (`MAX_ADDR_LEN`).
+fn ll_addr(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    for part in s.split(':') {
+        let digits = part.trim_start_matches("0x");
+        if digits.is_empty() || out.len() >= 32 {
+            return None;
+        }
+        out.push(u8::from_str_radix(digits, 16).ok()?);
+    }
+    Some(out)
 }

@@ -4,7 +4,9 @@
 use devlink_wire::message::DevlinkBody;
 
 use super::printer::{Options, Printer};
-use super::{dev, health, info, linecard, param, port, rate, region, reload, resource, sb, trap};
+use super::{
+    dev, fmsg, health, info, linecard, param, port, rate, region, reload, resource, sb, trap,
+};
 
 /// A `devlink … show` command whose replies can be rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +54,18 @@ pub enum ShowCmd {
     Reload,
     /// `devlink region new DEV/REGION`'s reply (`cmd_region_snapshot_new_cb`).
     RegionNew,
+    /// `devlink region dump DEV/REGION …` (`cmd_region_dump`, `cmd_region_read_cb`).
+    RegionDump,
+    /// `devlink region read DEV/REGION …` (`cmd_region_read`, `cmd_region_read_cb`).
+    RegionRead,
+    /// `devlink port add …`'s reply (`cmd_port_add`: `cmd_port_show_cb`, no section).
+    PortNew,
+    /// `devlink health diagnose|dump show` (`cmd_health_object_common`,
+    /// `cmd_fmsg_object_cb`): no section.
+    Fmsg,
+    /// `devlink dev flash`: its status lines are not rendered here; no section, only
+    /// the end of the (empty) JSON stream with `-j`.
+    Flash,
 }
 
 impl ShowCmd {
@@ -76,6 +90,9 @@ impl ShowCmd {
             Self::SbPool => "pool",
             Self::SbPortPool => "port_pool",
             Self::SbTcBind => "tc_bind",
+            Self::RegionDump => "dump",
+            Self::RegionRead => "read",
+            Self::Fmsg | Self::PortNew | Self::Flash => "",
         }
     }
 }
@@ -113,16 +130,24 @@ fn kind(body: &DevlinkBody) -> String {
 #[must_use]
 pub fn render_show(cmd: ShowCmd, replies: &[DevlinkBody], opts: Options) -> Rendered {
     let mut p = Printer::new(opts);
-    let mut resources = resource::ResourceCtx::default();
-    p.section_start(cmd.section());
+    let mut ctx = Ctx::default();
+    let section = !cmd.section().is_empty();
+    if section {
+        p.section_start(cmd.section());
+    }
     let mut error = None;
     for body in replies {
-        if let Err(e) = show_one(&mut p, &mut resources, cmd, body) {
+        if let Err(e) = show_one(&mut p, &mut ctx, cmd, body) {
             error = Some(e);
             break;
         }
     }
-    p.section_end();
+    if section {
+        p.section_end();
+    }
+    if matches!(cmd, ShowCmd::RegionDump | ShowCmd::RegionRead) && !p.json() {
+        p.pr_out("\n");
+    }
     p.finish();
     Rendered {
         output: p.take(),
@@ -130,10 +155,19 @@ pub fn render_show(cmd: ShowCmd, replies: &[DevlinkBody], opts: Options) -> Rend
     }
 }
 
+/// What a command's callbacks keep from one reply to the next.
+#[derive(Default)]
+struct Ctx {
+    resources: resource::ResourceCtx,
+    fmsg: fmsg::FmsgCtx,
+    /// `pr_out_region_chunk`'s `align_val`.
+    align: u64,
+}
+
 /// One reply through the command's callback.
 fn show_one(
     p: &mut Printer,
-    resources: &mut resource::ResourceCtx,
+    ctx: &mut Ctx,
     cmd: ShowCmd,
     body: &DevlinkBody,
 ) -> Result<(), ShowError> {
@@ -150,7 +184,7 @@ fn show_one(
             param::pr_out_param(p, x, param::ParamHandle::Array, true);
         }
         (S::DevEswitch, B::Eswitch(e)) => dev::pr_out_eswitch(p, e),
-        (S::Port, B::Port(x)) => port::pr_out_port(p, x),
+        (S::Port | S::PortNew, B::Port(x)) => port::pr_out_port(p, x),
         (S::Health, B::HealthReporter(r)) => health::pr_out_health(p, r, true, true),
         (S::PortHealth, B::HealthReporter(r)) => health::pr_out_health(p, r, false, true),
         (S::Rate, B::Rate(r)) => rate::pr_out_port_fn_rate(p, r),
@@ -158,8 +192,8 @@ fn show_one(
         (S::Trap, B::Trap(t)) => trap::pr_out_trap(p, t, true),
         (S::TrapGroup, B::TrapGroup(g)) => trap::pr_out_trap_group(p, g, true),
         (S::TrapPolicer, B::TrapPolicer(t)) => trap::pr_out_trap_policer(p, t, true),
-        (S::Resource, B::DpipeTables(t)) => resources.add_tables(t),
-        (S::Resource, B::ResourceDump(d)) => resource::pr_out_resources(p, resources, d),
+        (S::Resource, B::DpipeTables(t)) => ctx.resources.add_tables(t),
+        (S::Resource, B::ResourceDump(d)) => resource::pr_out_resources(p, &mut ctx.resources, d),
         (S::Linecard, B::Linecard(l)) => linecard::pr_out_linecard(p, l),
         (S::Sb, B::Sb(s)) => sb::pr_out_sb(p, s),
         (S::SbPool, B::SbPool(s)) => sb::pr_out_sb_pool(p, s),
@@ -167,6 +201,10 @@ fn show_one(
         (S::SbTcBind, B::SbTcPoolBind(s)) => sb::pr_out_sb_tc_bind(p, s),
         (S::Reload, B::ReloadReply(r)) => reload::pr_out_reload_actions_performed(p, r),
         (S::RegionNew, B::RegionEvent(r)) => region::pr_out_region_event(p, r),
+        (S::RegionDump | S::RegionRead, B::RegionRead(r)) => {
+            region::pr_out_region_read(p, &mut ctx.align, r);
+        }
+        (S::Fmsg, B::Fmsg(f)) => fmsg::pr_out_fmsg(p, &mut ctx.fmsg, f)?,
         (cmd, body) => return Err(ShowError::Unexpected(cmd, kind(body))),
     }
     Ok(())

@@ -8,6 +8,7 @@
 mod command;
 mod dev;
 mod flash;
+mod fmsg;
 mod health;
 mod info;
 mod json_writer;
@@ -26,7 +27,7 @@ mod time;
 mod trap;
 
 pub use command::{Rendered, ShowCmd, ShowError, render_show};
-pub use monitor::{Monitor, MonitorError, event_names};
+pub use monitor::{Monitor, MonitorError, event_names, monitor_objects};
 pub use param::PARAM_VAL_CONV;
 pub use printer::Options;
 pub use time::TimeCtx;

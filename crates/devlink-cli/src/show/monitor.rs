@@ -33,6 +33,11 @@ const OBJECTS: &[&str] = &[
 /// named).
 const DLCTL_OBJECTS: &[&str] = &["param", "region", "flash", "rate"];
 
+/// Every word `dlctl monitor` accepts as an object, iproute2's first.
+pub fn monitor_objects() -> impl Iterator<Item = &'static str> {
+    OBJECTS.iter().chain(DLCTL_OBJECTS).copied()
+}
+
 /// Why the monitor stopped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MonitorError {

@@ -226,6 +226,13 @@ impl Printer {
         }
     }
 
+    /// `jsonw_name`: a key whose value follows (fmsg names).
+    pub(crate) fn json_name(&mut self, name: &str) {
+        if let Some(jw) = &mut self.jw {
+            jw.name(&mut self.out, name);
+        }
+    }
+
     /// `close_json_object`.
     pub(crate) fn close_json_object(&mut self) {
         if let Some(jw) = &mut self.jw {

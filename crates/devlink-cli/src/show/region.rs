@@ -1,9 +1,9 @@
 //! `devlink region show` and region events: `pr_out_region`, `pr_out_snapshots`,
 //! `pr_out_snapshot`.
 
-use devlink_wire::devlink::{Region, RegionEvent, RegionEventKind};
+use devlink_wire::devlink::{Region, RegionEvent, RegionEventKind, RegionRead};
 
-use super::printer::Printer;
+use super::printer::{Out, Printer};
 
 /// `pr_out_region_handle_start`: `bus/dev/region:`.
 fn region_handle_start(p: &mut Printer, bus: &str, dev: &str, name: &str) {
@@ -37,7 +37,7 @@ fn snapshots_end(p: &mut Printer, array: bool) {
 /// `pr_out_region_snapshots_id`.
 fn snapshot_id(p: &mut Printer, id: u32, index: usize) {
     if p.json() {
-        p.print_uint(super::printer::Out::Json, None, "", id);
+        p.print_uint(Out::Json, None, "", id);
     } else {
         p.pr_out(&format!("{}{id}", if index > 0 { " " } else { "" }));
     }
@@ -70,4 +70,33 @@ pub(crate) fn pr_out_region_event(p: &mut Printer, r: &RegionEvent) {
         }
     }
     p.port_handle_end();
+}
+
+/// `cmd_region_read_cb` and `pr_out_region_chunk`: each chunk's bytes, 16 a line in text
+/// (`address bytes…`; the count is iproute2's function-static `align_val`, kept across
+/// chunks and messages in `align`), `{"address":A,"data":[…]}` fields in JSON.
+pub(crate) fn pr_out_region_read(p: &mut Printer, align: &mut u64, r: &RegionRead) {
+    for chunk in &r.chunks {
+        let mut addr = chunk.addr;
+        if p.json() {
+            p.print_u64(Out::Json, Some("address"), "", addr);
+            p.open_json_array(Some("data"));
+        }
+        for b in &chunk.data {
+            if !p.json() && (*align).is_multiple_of(16) {
+                let nl = if *align == 0 { "" } else { "\n" };
+                p.pr_out(&format!("{nl}{addr:016x} "));
+            }
+            *align = align.wrapping_add(1);
+            if p.json() {
+                p.print_int(Out::Json, None, "", i64::from(*b));
+            } else {
+                p.pr_out(&format!("{b:02x} "));
+            }
+            addr = addr.wrapping_add(1);
+        }
+        if p.json() {
+            p.close_json_array();
+        }
+    }
 }

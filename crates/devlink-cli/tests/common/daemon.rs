@@ -36,6 +36,34 @@ pub(crate) fn devlinkd() -> PathBuf {
     bin
 }
 
+/// `libdevlink_preload.so`, built if need be (`DLCTL_TEST_NO_BUILD=1` skips that), next
+/// to `dlctl`.
+pub(crate) fn shim() -> PathBuf {
+    if std::env::var_os("DLCTL_TEST_NO_BUILD").is_none() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "devlink-preload"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("running cargo build");
+        assert!(status.success(), "cargo build -p devlink-preload failed");
+    }
+    let so = Path::new(DLCTL).with_file_name("libdevlink_preload.so");
+    assert!(so.exists(), "{} missing", so.display());
+    so
+}
+
+/// iproute2's `devlink` (`$DEVLINK_BIN`, else `/usr/sbin/devlink`).
+pub(crate) fn iproute2_devlink() -> PathBuf {
+    let bin = std::env::var_os("DEVLINK_BIN")
+        .map_or_else(|| PathBuf::from("/usr/sbin/devlink"), PathBuf::from);
+    assert!(
+        bin.exists(),
+        "{} is missing (iproute2's devlink: apt-get install iproute2)",
+        bin.display()
+    );
+    bin
+}
+
 /// A daemon without default devices on a private socket; killed on drop.
 pub(crate) struct Daemon {
     child: Child,
@@ -47,13 +75,29 @@ pub(crate) struct Daemon {
 impl Daemon {
     /// `name`: the test's, so that tests running in parallel do not share a directory.
     pub(crate) fn start(name: &str) -> Self {
+        Self::start_with(name, None)
+    }
+
+    /// [`Daemon::start`] with the devices of a `--config` file (`toml`).
+    pub(crate) fn start_with_config(name: &str, toml: &str) -> Self {
+        Self::start_with(name, Some(toml))
+    }
+
+    fn start_with(name: &str, config: Option<&str>) -> Self {
         let dir = std::env::temp_dir().join(format!("dlctl-sim-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let socket = dir.join("d.sock");
         let gid = std::fs::metadata("/proc/self").unwrap().gid().to_string();
-        let child = Command::new(devlinkd())
-            .arg("--no-default-devices")
+        let mut cmd = Command::new(devlinkd());
+        if let Some(toml) = config {
+            let file = dir.join("devlinkd.toml");
+            std::fs::write(&file, toml).unwrap();
+            cmd.arg("--config").arg(file);
+        } else {
+            cmd.arg("--no-default-devices");
+        }
+        let child = cmd
             .args(["--admin-group", &gid])
             .arg("--socket")
             .arg(&socket)
@@ -78,6 +122,17 @@ impl Daemon {
     pub(crate) fn run(&self, args: &[&str]) -> Output {
         Command::new(DLCTL)
             .args(args)
+            .env("DEVLINKD_SOCKET", &self.socket)
+            .output()
+            .unwrap()
+    }
+
+    /// iproute2's own `devlink ARGS` (`/usr/sbin/devlink`, or `$DEVLINK_BIN`) through the
+    /// `LD_PRELOAD` shim, against this daemon.
+    pub(crate) fn iproute2(&self, args: &[&str]) -> Output {
+        Command::new(iproute2_devlink())
+            .args(args)
+            .env("LD_PRELOAD", shim())
             .env("DEVLINKD_SOCKET", &self.socket)
             .output()
             .unwrap()
