@@ -351,3 +351,63 @@ fn monitor_across_a_reload_matches_the_daemons_notifications() {
     let status = wait_timeout(&mut child, T).expect("monitor did not stop on SIGINT");
     assert!(status.success(), "{status:?}");
 }
+
+/// A `devlink monitor` that stops reading (SIGSTOP) during a paced flash overruns, as on
+/// the kernel: once it runs again it prints what was queued, then `devlink answers: No
+/// buffer space available` and exits 1. Meanwhile the daemon serves everyone else.
+///
+/// The daemon's backlog is capped small (`--max-backlog`): it counts notification
+/// bytes, where the kernel's receive queue counts each skb's truesize (~4 times more
+/// for a flash status message), so a default-sized backlog holds a whole flash stream
+/// that overruns a kernel socket of the default size.
+#[test]
+fn a_stalled_monitor_gets_enobufs_and_the_daemon_goes_on() {
+    let cfg = std::env::temp_dir().join(format!(
+        "devlink-preload-enobufs-{}.toml",
+        std::process::id()
+    ));
+    std::fs::write(&cfg, "[[device]]\nid = 0\nflash_chunk_ms = 1\n").unwrap();
+    let d = Daemon::start_with(
+        "enobufs",
+        &["--config", cfg.to_str().unwrap(), "--max-backlog", "4096"],
+    );
+    let mut child = d.devlink_cmd(&["monitor"]).spawn().unwrap();
+    let out = collect(child.stdout.take().unwrap());
+    let err = collect(child.stderr.take().unwrap());
+    let start = Instant::now();
+    for value in ["false", "true"].iter().cycle() {
+        param_set(&d, "test1", value, "driverinit").ok();
+        std::thread::sleep(Duration::from_millis(50));
+        if !out.lock().unwrap().is_empty() {
+            break;
+        }
+        assert!(start.elapsed() < T, "devlink monitor printed nothing");
+    }
+    let signal = |sig: &str| {
+        let s = std::process::Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(s.success());
+    };
+    signal("-STOP");
+    let flash = d
+        .devlink(&["dev", "flash", "netdevsim/netdevsim0", "file", "fw.bin"])
+        .ok();
+    assert!(flash.ends_with("Flashing done\n"), "{flash}");
+    // Another client is served while the monitor is stopped.
+    assert_eq!(d.devlink(&["dev", "show"]).ok(), "netdevsim/netdevsim0\n");
+    signal("-CONT");
+    let status = wait_timeout(&mut child, T).expect("the monitor did not stop on ENOBUFS");
+    assert_eq!(status.code(), Some(1), "{status:?}");
+    let err = settle(&err, 1);
+    assert_eq!(err, "devlink answers: No buffer space available\n");
+    assert!(
+        out.lock().unwrap().contains("[flash,status]"),
+        "{}",
+        out.lock().unwrap()
+    );
+    // And after it.
+    assert_eq!(d.devlink(&["dev", "show"]).ok(), "netdevsim/netdevsim0\n");
+    let _ = std::fs::remove_file(&cfg);
+}

@@ -59,6 +59,11 @@ unsafe fn send_msg(sock: &Sock, fd: c_int, msg: &msghdr, flags: c_int) -> ssize_
         // SOCK_SEQPACKET datagram would read as end-of-file to the daemon.
         return 0;
     }
+    // netlink_sendmsg autobinds an unbound socket: bind first, so that the port id is
+    // known here (getsockname reports it) as it is to the daemon.
+    if let Err(e) = super::socket::port_id(sock, fd) {
+        return fail(e);
+    }
     // SAFETY: msghdr is plain data.
     let mut m: msghdr = unsafe { std::mem::zeroed() };
     m.msg_iov = msg.msg_iov;

@@ -108,7 +108,7 @@ fn bind_port(sock: &Sock, fd: c_int, port: u32, groups: Option<u32>) -> Result<u
 }
 
 /// The port id, binding automatically if none is known yet (`netlink_autobind`).
-fn port_id(sock: &Sock, fd: c_int) -> Result<u32, c_int> {
+pub(super) fn port_id(sock: &Sock, fd: c_int) -> Result<u32, c_int> {
     match sock.port_id.load(Ordering::Relaxed) {
         0 => bind_port(sock, fd, 0, None),
         id => Ok(id),
@@ -173,7 +173,10 @@ pub unsafe extern "C" fn connect(fd: c_int, addr: *const sockaddr, len: socklen_
     })
 }
 
-/// `getsockname(2)`: `sockaddr_nl { AF_NETLINK, port id, groups }`, 12 bytes.
+/// `getsockname(2)`: `sockaddr_nl { AF_NETLINK, port id, groups }`, 12 bytes. An
+/// unbound socket reports port id 0 and stays unbound, as `netlink_getname` does
+/// (CPython calls `getsockname` on every `socket(fileno=…)`, and pyroute2 binds that
+/// socket to a port of its choosing afterwards).
 ///
 /// # Safety
 /// C ABI.
@@ -184,10 +187,7 @@ pub unsafe extern "C" fn getsockname(fd: c_int, addr: *mut sockaddr, len: *mut s
         return unsafe { real::getsockname(fd, addr, len) };
     };
     ffi(|| {
-        let pid = match port_id(&sock, fd) {
-            Ok(p) => p,
-            Err(e) => return fail(e),
-        };
+        let pid = sock.port_id.load(Ordering::Relaxed);
         let a = nl_addr(pid, sock.groups.load(Ordering::Relaxed));
         // SAFETY: the application's (addr, len).
         match unsafe { put_addr(addr, len, &a) } {

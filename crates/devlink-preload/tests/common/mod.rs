@@ -6,10 +6,10 @@
 //! (`target/debug/`). `cargo test` builds this package's cdylib before its tests (the
 //! library is also an rlib, so the tests depend on it), but not another package's
 //! binary; so the first test to need them runs `$CARGO build -p devlinkd -p
-//! devlink-preload` into the same target directory (a no-op when they are fresh; cargo
+//! devlink-preload -p devlink-cli` into the same target directory (a no-op when they are fresh; cargo
 //! releases its build lock before it runs tests). `DEVLINKD_BIN`, `DEVLINK_PRELOAD_SO`
 //! (an `LD_PRELOAD` list: `.ci/asan` puts the ASan runtime first) and `DEVLINK_BIN`
-//! override the paths.
+//! override the paths, `DLCTL_BIN` that of `dlctl`.
 
 #![allow(
     dead_code,
@@ -35,6 +35,8 @@ pub struct Artefacts {
     pub devlinkd: PathBuf,
     pub shim: PathBuf,
     pub devlink: PathBuf,
+    /// `dlctl` (devlink-cli), whose show commands must print what iproute2 prints.
+    pub dlctl: PathBuf,
 }
 
 /// Build (once per test process) and locate the artefacts.
@@ -45,7 +47,10 @@ pub fn artefacts() -> &'static Artefacts {
         // target/<profile>/deps/<test> or target/<triple>/<profile>/deps/<test>
         let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
         let env = |k: &str| std::env::var_os(k).map(PathBuf::from);
-        if env("DEVLINKD_BIN").is_none() || env("DEVLINK_PRELOAD_SO").is_none() {
+        if env("DEVLINKD_BIN").is_none()
+            || env("DEVLINK_PRELOAD_SO").is_none()
+            || env("DLCTL_BIN").is_none()
+        {
             build(&profile_dir);
         }
         let a = Artefacts {
@@ -53,11 +58,12 @@ pub fn artefacts() -> &'static Artefacts {
             shim: env("DEVLINK_PRELOAD_SO")
                 .unwrap_or_else(|| profile_dir.join("libdevlink_preload.so")),
             devlink: env("DEVLINK_BIN").unwrap_or_else(|| PathBuf::from("/usr/sbin/devlink")),
+            dlctl: env("DLCTL_BIN").unwrap_or_else(|| profile_dir.join("dlctl")),
         };
         // The shim may be a `:`-separated LD_PRELOAD list (.ci/asan puts the ASan
         // runtime first).
         let shims = std::env::split_paths(&a.shim).collect::<Vec<_>>();
-        for p in shims.iter().chain([&a.devlinkd, &a.devlink]) {
+        for p in shims.iter().chain([&a.devlinkd, &a.devlink, &a.dlctl]) {
             assert!(
                 p.exists(),
                 "{} is missing (iproute2's devlink: apt-get install iproute2)",
@@ -68,7 +74,7 @@ pub fn artefacts() -> &'static Artefacts {
     })
 }
 
-/// `cargo build -p devlinkd -p devlink-preload` into the test's own target directory,
+/// `cargo build -p devlinkd -p devlink-preload -p devlink-cli` into the test's own target directory,
 /// profile and target triple.
 fn build(profile_dir: &Path) {
     let Some(cargo) = std::env::var_os("CARGO") else {
@@ -83,6 +89,8 @@ fn build(profile_dir: &Path) {
         "devlinkd",
         "-p",
         "devlink-preload",
+        "-p",
+        "devlink-cli",
     ]);
     // A target directory holds `.rustc_info.json` (and `CACHEDIR.TAG`); otherwise
     // `parent` is a target triple's directory inside it.
@@ -167,20 +175,48 @@ impl Daemon {
     /// Run `devlink ARGS` under the shim to completion (killed after [`T`]).
     pub fn devlink(&self, args: &[&str]) -> Run {
         let mut child = self.devlink_cmd(args).spawn().unwrap();
-        let status = wait_timeout(&mut child, T)
-            .unwrap_or_else(|| panic!("devlink {args:?} did not finish in {T:?}"));
-        let mut out = Vec::new();
-        let mut err = Vec::new();
-        child.stdout.take().unwrap().read_to_end(&mut out).unwrap();
-        child.stderr.take().unwrap().read_to_end(&mut err).unwrap();
-        Run {
-            args: args.join(" "),
-            out: Output {
-                status,
-                stdout: out,
-                stderr: err,
-            },
-        }
+        finish(&mut child, args)
+    }
+}
+
+impl Daemon {
+    /// Run `dlctl --socket SOCKET ARGS` (no shim) to completion.
+    pub fn dlctl(&self, args: &[&str]) -> Run {
+        let a = artefacts();
+        let mut child = Command::new(&a.dlctl)
+            .arg("--socket")
+            .arg(&self.socket)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        finish(&mut child, args)
+    }
+}
+
+/// Wait for `child` (killed after [`T`]) and collect its output, read as it comes (a
+/// long `region dump` fills a pipe).
+fn finish(child: &mut Child, args: &[&str]) -> Run {
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v).unwrap();
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let status =
+        wait_timeout(child, T).unwrap_or_else(|| panic!("{args:?} did not finish in {T:?}"));
+    Run {
+        args: args.join(" "),
+        out: Output {
+            status,
+            stdout: out.join().unwrap(),
+            stderr: err.join().unwrap(),
+        },
     }
 }
 

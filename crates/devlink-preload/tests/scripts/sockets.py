@@ -62,6 +62,9 @@ assert s.getsockname() == (os.getpid(), 0), s.getsockname()
 raw.setsockopt(SOL_NETLINK, CAP_ACK, 1)
 assert raw.getsockopt(SOL_NETLINK, CAP_ACK) == 1
 assert raw.getsockopt(SOL_NETLINK, EXT_ACK) == 0
+# Unbound: port id 0, and getsockname does not bind (netlink_getname).
+assert raw.getsockname() == (0, 0)
+raw.connect((0, 0))
 assert raw.getsockname()[0] not in (0, os.getpid())
 explicit = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
 want = os.getpid() + (1 << 22)
