@@ -17,6 +17,22 @@ const NO_POLICER: &str = "Device did not register this trap policer";
 /// `__devlink_trap_action_set`: the warning of a skipped non-drop trap.
 const NON_DROP_SKIPPED: &str = "Cannot change action of non-drop traps. Skipping";
 
+/// The trap, group or policer a request names: `-EOPNOTSUPP` for a device that
+/// registered none of that kind, `-ENOENT` with `missing` for an unknown (or no) name,
+/// as `devlink_trap_item_get_from_info` and its group / policer twins answer.
+fn registered<'a, T>(
+    list: &'a [T],
+    named: impl FnMut(&&T) -> bool,
+    missing: &'static str,
+) -> Result<&'a T, Rejection> {
+    if list.is_empty() {
+        return Err(Rejection::errno(Errno::EOPNOTSUPP));
+    }
+    list.iter()
+        .find(named)
+        .ok_or(Rejection::msg(Errno::ENOENT, missing))
+}
+
 fn reply(cmd: Cmd, body: DevlinkBody) -> Response {
     Response::Do(vec![Reply { cmd, body }])
 }
@@ -26,14 +42,11 @@ impl Core {
     /// (or missing) name; answered as `TRAP_NEW`, its drop count read now.
     pub(crate) fn trap_get(&self, req: &TrapGetReq) -> Result<Response, Rejection> {
         let (_, inst) = instance(self, req.handle.as_ref())?;
-        let traps = &inst.objects.traps;
-        if traps.is_empty() {
-            return Err(Rejection::errno(Errno::EOPNOTSUPP));
-        }
-        let trap = traps
-            .iter()
-            .find(|t| Some(&t.name) == req.name.as_ref())
-            .ok_or(Rejection::msg(Errno::ENOENT, NO_TRAP))?;
+        let trap = registered(
+            &inst.objects.traps,
+            |t| Some(&t.name) == req.name.as_ref(),
+            NO_TRAP,
+        )?;
         Ok(reply(
             Cmd::TrapNew,
             DevlinkBody::from(inst.objects.trap_fill(trap)?),
@@ -43,28 +56,18 @@ impl Core {
     /// `TRAP_GROUP_GET` do, answered as `TRAP_GROUP_NEW`.
     pub(crate) fn trap_group_get(&self, req: &TrapGroupGetReq) -> Result<Response, Rejection> {
         let (_, inst) = instance(self, req.handle.as_ref())?;
-        let groups = &inst.objects.groups;
-        if groups.is_empty() {
-            return Err(Rejection::errno(Errno::EOPNOTSUPP));
-        }
-        let group = groups
-            .iter()
-            .find(|g| Some(&g.name) == req.name.as_ref())
-            .ok_or(Rejection::msg(Errno::ENOENT, NO_GROUP))?;
+        let group = registered(
+            &inst.objects.groups,
+            |g| Some(&g.name) == req.name.as_ref(),
+            NO_GROUP,
+        )?;
         Ok(reply(Cmd::TrapGroupNew, DevlinkBody::from(group.clone())))
     }
 
     /// `TRAP_POLICER_GET` do, answered as `TRAP_POLICER_NEW` (drops read now).
     pub(crate) fn trap_policer_get(&self, req: &TrapPolicerGetReq) -> Result<Response, Rejection> {
         let (_, inst) = instance(self, req.handle.as_ref())?;
-        let policers = &inst.objects.policers;
-        if policers.is_empty() {
-            return Err(Rejection::errno(Errno::EOPNOTSUPP));
-        }
-        let policer = policers
-            .iter()
-            .find(|p| Some(p.id) == req.id)
-            .ok_or(Rejection::msg(Errno::ENOENT, NO_POLICER))?;
+        let policer = registered(&inst.objects.policers, |p| Some(p.id) == req.id, NO_POLICER)?;
         Ok(reply(
             Cmd::TrapPolicerNew,
             DevlinkBody::from(inst.objects.policer_fill(policer)?),
@@ -80,14 +83,11 @@ impl Core {
         warning: &mut Warning,
     ) -> Result<Response, Rejection> {
         let (id, inst) = instance(self, Some(&req.handle))?;
-        let traps = &inst.objects.traps;
-        if traps.is_empty() {
-            return Err(Rejection::errno(Errno::EOPNOTSUPP));
-        }
-        let trap = traps
-            .iter()
-            .find(|t| Some(&t.name) == req.name.as_ref())
-            .ok_or(Rejection::msg(Errno::ENOENT, NO_TRAP))?;
+        let trap = registered(
+            &inst.objects.traps,
+            |t| Some(&t.name) == req.name.as_ref(),
+            NO_TRAP,
+        )?;
         let Some(action) = req.action else {
             return Ok(Response::Do(Vec::new()));
         };
@@ -115,16 +115,13 @@ impl Core {
         warning: &mut Warning,
     ) -> Result<Response, Rejection> {
         let (id, inst) = instance(self, Some(&req.handle))?;
-        let groups = &inst.objects.groups;
-        if groups.is_empty() {
-            return Err(Rejection::errno(Errno::EOPNOTSUPP));
-        }
-        let group = groups
-            .iter()
-            .find(|g| Some(&g.name) == req.name.as_ref())
-            .ok_or(Rejection::msg(Errno::ENOENT, NO_GROUP))?
-            .name
-            .clone();
+        let group = registered(
+            &inst.objects.groups,
+            |g| Some(&g.name) == req.name.as_ref(),
+            NO_GROUP,
+        )?
+        .name
+        .clone();
         let members: Vec<(String, TrapAction, TrapType)> = inst
             .objects
             .traps
