@@ -8,6 +8,9 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+mod common;
+
+use common::{rejected, req};
 use devlink_core::{
     Accepted, Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, NoopDriver, ParamDef,
     PortAttrs, Rejection, ReloadCaps, Reply, Request, Response,
@@ -64,28 +67,6 @@ fn device(core: &mut Core, n: u32, ports: u32, driver: Box<dyn Driver>) -> Insta
     core.register(id).unwrap();
     while core.poll_notification().is_some() {}
     id
-}
-
-fn req(cmd: Cmd, body: DevlinkBody) -> Request {
-    Request {
-        cmd,
-        body,
-        dump: false,
-        admin: true,
-    }
-}
-
-/// A request that must be rejected without any change or notification.
-fn rejected(core: &mut Core, r: Request) -> Rejection {
-    let rev = core.revision();
-    let err = core.handle_request(r).unwrap_err();
-    assert_eq!(core.revision(), rev, "a rejected request changed state");
-    assert_eq!(
-        core.pending_notifications(),
-        0,
-        "a rejected request notified"
-    );
-    err
 }
 
 fn dump_all(core: &Core, r: Response, per_call: usize) -> Vec<Reply> {

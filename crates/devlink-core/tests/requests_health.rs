@@ -9,6 +9,9 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+mod common;
+
+use common::rejected;
 use devlink_core::{
     Accepted, Core, Devl, Driver, DriverError, DumpCursor, DumpStep, Errno, InstanceId, PortAttrs,
     Rejection, Reply, ReporterOps, Request, Response, Time,
@@ -115,18 +118,6 @@ fn req(cmd: Cmd, port: Option<u32>, name: Option<&str>) -> Request {
         dump: false,
         admin: true,
     }
-}
-
-fn rejected(core: &mut Core, r: Request) -> Rejection {
-    let rev = core.revision();
-    let err = core.handle_request(r).unwrap_err();
-    assert_eq!(core.revision(), rev, "a rejected request changed state");
-    assert_eq!(
-        core.pending_notifications(),
-        0,
-        "a rejected request notified"
-    );
-    err
 }
 
 fn reporter(core: &mut Core, port: Option<u32>, name: &str) -> HealthReporter {

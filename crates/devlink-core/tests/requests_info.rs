@@ -8,6 +8,9 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+mod common;
+
+use common::{rejected, req};
 use std::sync::Arc;
 
 use devlink_core::{
@@ -95,15 +98,6 @@ fn device(core: &mut Core, n: u32, driver: Box<dyn Driver>) -> InstanceId {
     id
 }
 
-fn req(cmd: Cmd, body: DevlinkBody) -> Request {
-    Request {
-        cmd,
-        body,
-        dump: false,
-        admin: true,
-    }
-}
-
 fn dev_req(cmd: Cmd, n: Option<u32>, dump: bool) -> Request {
     Request {
         cmd,
@@ -114,18 +108,6 @@ fn dev_req(cmd: Cmd, n: Option<u32>, dump: bool) -> Request {
         dump,
         admin: true,
     }
-}
-
-fn rejected(core: &mut Core, r: Request) -> Rejection {
-    let rev = core.revision();
-    let err = core.handle_request(r).unwrap_err();
-    assert_eq!(core.revision(), rev, "a rejected request changed state");
-    assert_eq!(
-        core.pending_notifications(),
-        0,
-        "a rejected request notified"
-    );
-    err
 }
 
 fn dump_all(core: &Core, r: Response) -> Vec<Reply> {

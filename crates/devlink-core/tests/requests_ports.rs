@@ -9,6 +9,9 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+mod common;
+
+use common::{rejected, req};
 use devlink_core::{
     Core, Devl, Driver, DriverError, Errno, InstanceId, NoopDriver, PortAttrs, PortFnChange,
     PortNewAttrs, PortOps, Rejection, Request, Response,
@@ -149,27 +152,6 @@ fn all_ops() -> Dev {
         },
         ..Dev::default()
     }
-}
-
-fn req(cmd: Cmd, body: DevlinkBody) -> Request {
-    Request {
-        cmd,
-        body,
-        dump: false,
-        admin: true,
-    }
-}
-
-fn rejected(core: &mut Core, r: Request) -> Rejection {
-    let rev = core.revision();
-    let err = core.handle_request(r).unwrap_err();
-    assert_eq!(core.revision(), rev, "a rejected request changed state");
-    assert_eq!(
-        core.pending_notifications(),
-        0,
-        "a rejected request notified"
-    );
-    err
 }
 
 fn notes(core: &mut Core) -> Vec<(Cmd, DevlinkBody)> {

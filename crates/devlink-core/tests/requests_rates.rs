@@ -8,6 +8,9 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+mod common;
+
+use common::{rejected, req};
 use std::sync::Arc;
 
 use devlink_core::{
@@ -91,27 +94,6 @@ fn device(core: &mut Core, driver: Box<dyn Driver>) -> InstanceId {
     core.register(id).unwrap();
     while core.poll_notification().is_some() {}
     id
-}
-
-fn req(cmd: Cmd, body: DevlinkBody) -> Request {
-    Request {
-        cmd,
-        body,
-        dump: false,
-        admin: true,
-    }
-}
-
-fn rejected(core: &mut Core, r: Request) -> Rejection {
-    let rev = core.revision();
-    let err = core.handle_request(r).unwrap_err();
-    assert_eq!(core.revision(), rev, "a rejected request changed state");
-    assert_eq!(
-        core.pending_notifications(),
-        0,
-        "a rejected request notified"
-    );
-    err
 }
 
 fn notes(core: &mut Core) -> Vec<(Cmd, Rate)> {

@@ -10,6 +10,9 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+mod common;
+
+use common::{rejected, req};
 use devlink_core::{
     Accepted, Core, Devl, Driver, DriverError, DumpCursor, DumpStep, Errno, InstanceId, PortAttrs,
     RegionDef, RegionOps, Rejection, Reply, Request, Response,
@@ -79,27 +82,6 @@ fn device(core: &mut Core) -> InstanceId {
     core.register(id).unwrap();
     while core.poll_notification().is_some() {}
     id
-}
-
-fn req(cmd: Cmd, body: DevlinkBody) -> Request {
-    Request {
-        cmd,
-        body,
-        dump: false,
-        admin: true,
-    }
-}
-
-fn rejected(core: &mut Core, r: Request) -> Rejection {
-    let rev = core.revision();
-    let err = core.handle_request(r).unwrap_err();
-    assert_eq!(core.revision(), rev, "a rejected request changed state");
-    assert_eq!(
-        core.pending_notifications(),
-        0,
-        "a rejected request notified"
-    );
-    err
 }
 
 fn get(port: Option<u32>, name: Option<&str>) -> Request {

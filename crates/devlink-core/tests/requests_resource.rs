@@ -8,6 +8,9 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+mod common;
+
+use common::{rejected, req};
 use devlink_core::{
     Accepted, Core, Devl, DpipeTableDef, Driver, DriverError, Errno, InstanceId, NoopDriver,
     RESOURCE_ID_PARENT_TOP, Rejection, ReloadCaps, Reply, Request, ResourceDef, Response,
@@ -103,15 +106,6 @@ fn device(core: &mut Core, n: u32, resources: bool) -> InstanceId {
     id
 }
 
-fn req(cmd: Cmd, body: DevlinkBody) -> Request {
-    Request {
-        cmd,
-        body,
-        dump: false,
-        admin: true,
-    }
-}
-
 fn dev_req(cmd: Cmd, n: u32) -> Request {
     req(
         cmd,
@@ -120,18 +114,6 @@ fn dev_req(cmd: Cmd, n: u32) -> Request {
             unknown: vec![],
         }),
     )
-}
-
-fn rejected(core: &mut Core, r: Request) -> Rejection {
-    let rev = core.revision();
-    let err = core.handle_request(r).unwrap_err();
-    assert_eq!(core.revision(), rev, "a rejected request changed state");
-    assert_eq!(
-        core.pending_notifications(),
-        0,
-        "a rejected request notified"
-    );
-    err
 }
 
 fn tree(core: &mut Core, n: u32) -> Vec<Resource> {

@@ -8,9 +8,12 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+mod common;
+
+use common::{rejected, req};
 use devlink_core::{
     Accepted, Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, PortAttrs, Rejection,
-    Reply, Request, Response, SbDef, SbPoolInfo, SbPortPoolKey, SbTcKey,
+    Reply, Response, SbDef, SbPoolInfo, SbPortPoolKey, SbTcKey,
 };
 use devlink_wire::devlink::{
     Handle, SbGetReq, SbOcc, SbOccReq, SbPoolGetReq, SbPoolSetReq, SbPortPoolGetReq,
@@ -113,27 +116,6 @@ fn device(core: &mut Core, n: u32, driver: Box<dyn Driver>) -> InstanceId {
     core.register(id).unwrap();
     while core.poll_notification().is_some() {}
     id
-}
-
-fn req(cmd: Cmd, body: DevlinkBody) -> Request {
-    Request {
-        cmd,
-        body,
-        dump: false,
-        admin: true,
-    }
-}
-
-fn rejected(core: &mut Core, r: Request) -> Rejection {
-    let rev = core.revision();
-    let err = core.handle_request(r).unwrap_err();
-    assert_eq!(core.revision(), rev, "a rejected request changed state");
-    assert_eq!(
-        core.pending_notifications(),
-        0,
-        "a rejected request notified"
-    );
-    err
 }
 
 fn dump(core: &mut Core, cmd: Cmd, body: DevlinkBody) -> Vec<Reply> {

@@ -8,6 +8,9 @@
     reason = "test helpers: a failure is the test failing"
 )]
 
+mod common;
+
+use common::{rejected, req};
 use devlink_core::{
     Accepted, Core, Devl, Driver, DriverError, DumpStep, Errno, InstanceId, NoopDriver,
     PolicerLimits, Rejection, Reply, Request, Response, TrapCaps,
@@ -133,27 +136,6 @@ fn bare(core: &mut Core, n: u32) {
     let id = core.alloc(h(n), Box::new(NoopDriver));
     core.register(id).unwrap();
     while core.poll_notification().is_some() {}
-}
-
-fn req(cmd: Cmd, body: DevlinkBody) -> Request {
-    Request {
-        cmd,
-        body,
-        dump: false,
-        admin: true,
-    }
-}
-
-fn rejected(core: &mut Core, r: Request) -> Rejection {
-    let rev = core.revision();
-    let err = core.handle_request(r).unwrap_err();
-    assert_eq!(core.revision(), rev, "a rejected request changed state");
-    assert_eq!(
-        core.pending_notifications(),
-        0,
-        "a rejected request notified"
-    );
-    err
 }
 
 /// A set that succeeds silently: an empty reply, no warning, no notification.
