@@ -25,6 +25,7 @@ pub struct Core {
     pub(crate) notifier: Notifier,
     pub(crate) relations: Relations,
     pub(crate) time: Time,
+    pub(crate) watch: crate::watch::WatchState,
 }
 
 impl Core {
@@ -96,7 +97,12 @@ impl Core {
         id: InstanceId,
         f: impl FnOnce(&mut dyn Driver, &mut Devl<'_>) -> R,
     ) -> Option<R> {
-        let mut driver = self.instances.get_mut(&id)?.driver.take()?;
+        let inst = self.instances.get_mut(&id)?;
+        if inst.is_registered() {
+            // The driver may change what its getters answer (e-switch, shared buffers).
+            self.notifier.dirty.others(id);
+        }
+        let mut driver = inst.driver.take()?;
         let result = self
             .devl(id)
             .ok()
@@ -123,6 +129,7 @@ impl Core {
             .ok_or(CoreError::NoInstance(id))?;
         inst.lifecycle = Lifecycle::Registered;
         self.notifier.bump();
+        self.notifier.dirty.all(id);
         let mut sink = self
             .notifier
             .sink(id, &inst.handle, 1 + inst.objects.replay_len());
@@ -149,6 +156,7 @@ impl Core {
         sink.push((None, Cmd::Del, DevlinkBody::from(inst.fill())));
         inst.lifecycle = Lifecycle::Unregistered;
         self.notifier.bump();
+        self.notifier.dirty.all(id);
         self.nested_lifecycle_changed(id, Lifecycle::Unregistered);
         Ok(())
     }

@@ -50,6 +50,16 @@ impl Devl<'_> {
     /// Count one state change (advances the global revision).
     pub(crate) fn changed(&mut self) {
         self.notifier.bump();
+        if self.inst.is_registered() {
+            self.notifier.dirty.others(self.id);
+        }
+    }
+
+    /// Port `index` changed, came or goes (for the watch state).
+    pub(crate) fn port_touched(&mut self, index: u32) {
+        if self.inst.is_registered() {
+            self.notifier.dirty.port(self.id, index);
+        }
     }
 
     /// The registration gate: queue `cmd` with the body `fill` builds, only while the

@@ -26,6 +26,7 @@ mod objects;
 mod port_ops;
 mod request;
 mod time;
+mod watch;
 
 pub use crate::core::Core;
 pub use devl::Devl;
@@ -49,3 +50,4 @@ pub use request::{
     SELFTEST_ID_FLASH, has_doit, has_dumpit, is_admin_cmd,
 };
 pub use time::Time;
+pub use watch::{DEFAULT_HISTORY, WatchChange, WatchError, WatchSnapshot};

@@ -34,6 +34,8 @@ pub struct Notification {
 pub(crate) struct Notifier {
     queue: VecDeque<Notification>,
     revision: u64,
+    /// What changed for the watch state since its last commit.
+    pub(crate) dirty: crate::watch::dirty::Dirty,
 }
 
 impl Notifier {

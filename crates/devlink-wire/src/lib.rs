@@ -6,6 +6,7 @@
 //!   `NLMSG_DONE` with extended ACK.
 //! - [`transport`]: the devlinkd transport messages (`docs/transport.md`).
 //! - [`simctl`]: `devlinkd_sim`, the daemon's simulator-control family.
+//! - [`watch`]: `devlinkd_watch`, the daemon's revisioned list+watch family.
 //! - [`spec`]: the tables generated from the kernel's uapi header and YNL spec — command
 //!   and attribute numbers, wire types and widths, nesting, enums.
 
@@ -18,3 +19,4 @@ pub mod simctl;
 pub mod spec;
 pub mod transport;
 pub mod tree;
+pub mod watch;

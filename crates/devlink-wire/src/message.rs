@@ -421,10 +421,7 @@ impl Message {
                 *slot = byte;
             }
         }
-        let len = u32::try_from(out.len()).map_err(|_| EmitError::MessageTooLong(out.len()))?;
-        if let Some(slot) = out.get_mut(0..4) {
-            slot.copy_from_slice(&len.to_ne_bytes());
-        }
+        crate::nl::set_nlmsg_len(&mut out)?;
         Ok(out)
     }
 }

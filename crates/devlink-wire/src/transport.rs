@@ -311,10 +311,7 @@ impl Transport {
         }
         .emit(&mut out);
         self.emit(&mut out)?;
-        let len = u32::try_from(out.len()).map_err(|_| EmitError::MessageTooLong(out.len()))?;
-        if let Some(slot) = out.get_mut(0..4) {
-            slot.copy_from_slice(&len.to_ne_bytes());
-        }
+        crate::nl::set_nlmsg_len(&mut out)?;
         Ok(out)
     }
 }

@@ -290,5 +290,6 @@ fn attr_spec_fn(o: &mut String, t: &Tables) {
     }
     // The daemon's own families are not generated: their tables are hand-written.
     o.push_str("        Space::Simctl => crate::simctl::attr_spec(kind),\n");
+    o.push_str("        Space::Watch => crate::watch::attr_spec(kind),\n");
     o.push_str("    }\n}\n\n");
 }

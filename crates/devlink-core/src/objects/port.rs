@@ -99,6 +99,7 @@ impl Devl<'_> {
         // A new port has no nested instance (`port_fn_devlink_set` comes after).
         set_fn_devlink(&mut port, None);
         self.inst.objects.ports.insert(index, Arc::new(port));
+        self.port_touched(index);
         self.changed();
         self.port_notify(index, Cmd::PortNew);
         Ok(())
@@ -123,6 +124,7 @@ impl Devl<'_> {
             .retain(|r| r.reporter.port_index != Some(index));
         self.port_notify(index, Cmd::PortDel);
         self.inst.objects.ports.remove(&index);
+        self.port_touched(index);
         self.rels.drop_object(self.id, RelObj::Port(index));
         self.changed();
         Ok(())
@@ -202,6 +204,7 @@ impl Devl<'_> {
     }
 
     fn port_mut(&mut self, index: u32) -> Result<&mut Port, CoreError> {
+        self.port_touched(index);
         self.inst
             .objects
             .ports

@@ -27,6 +27,7 @@ mod types;
 pub use dispatch::{has_doit, has_dumpit, is_admin_cmd};
 pub use dump::{DumpCursor, DumpStep};
 pub use notify::NotifyFilter;
+pub(crate) use sb_dump::{SbDump, sb_objects};
 pub use selftests::SELFTEST_ID_FLASH;
 pub(crate) use types::Warning;
 pub use types::{Accepted, Rejection, Reply, Request, Response};

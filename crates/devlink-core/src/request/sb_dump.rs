@@ -96,6 +96,20 @@ impl SbDump {
     }
 }
 
+/// Every shared buffer object of `kind` of one instance, in dump order, or the first
+/// driver error (the watch state renders objects with this; a failed read leaves them
+/// as they were).
+pub(crate) fn sb_objects(inst: &Instance, kind: SbDump) -> Result<Vec<Reply>, DriverError> {
+    let ports: Vec<u32> = inst.objects.ports.keys().copied().collect();
+    let mut out = Vec::new();
+    for sb in &inst.objects.sbs {
+        for k in 0..kind.len(sb, ports.len()) {
+            out.push(kind.fill(inst, sb, &ports, k)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Offer one instance's shared buffer objects from position `from` on; the position of
 /// the first one refused.
 pub(crate) fn dump_sb(

@@ -10,6 +10,9 @@
 //! - a refused operation changed nothing (revision, dumps, health reporters, resources,
 //!   shared buffers) and emitted nothing; a request that failed after a change is told
 //!   apart by the revision (`requests::may_fail_after_change`);
+//! - the watch state equals a fresh rendering; a mirror fed with its changes equals
+//!   the snapshot at every revision, and a refused step moved no revision
+//!   (`watch.rs`);
 //! - a dump lists exactly the objects there are, each as its do-style `GET` shows it;
 //!   reads change and emit nothing.
 //!
@@ -25,6 +28,7 @@ mod fake;
 mod ops;
 mod requests;
 mod sb;
+mod watch;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -299,9 +303,11 @@ fn run(ops: &[Op]) -> Result<Vec<Trace>, TestCaseError> {
     // Nothing happens between steps: a step starts with the view the last one ended
     // with, and the unnotified state of the last revision it was taken at.
     let mut before_view = View::default();
+    let mut watcher = watch::Watcher::new();
     let mut silent: Option<(u64, Vec<String>)> = None;
     for (step, op) in ops.iter().enumerate() {
         let before_rev = w.core.revision();
+        let before_watch = w.core.watch_revision();
         let before_silent = matches!(op, Op::Req(..)).then(|| match silent.take() {
             Some((rev, state)) if rev == before_rev => state,
             _ => dumps::silent_state(&mut w.core),
@@ -325,6 +331,9 @@ fn run(ops: &[Op]) -> Result<Vec<Trace>, TestCaseError> {
             trace.push(Trace::Event(n.revision, n.cmd, Box::new(n.body)));
         }
         let now = View::from_dump(&w.core);
+        watcher
+            .step(&mut w.core)
+            .map_err(|e| TestCaseError::fail(format!("step {step} {op:?}: watch: {e}")))?;
         match result {
             Err(why) if !matches!(op, Op::Alloc(..) | Op::Setup(..)) => {
                 prop_assert_eq!(
@@ -343,6 +352,13 @@ fn run(ops: &[Op]) -> Result<Vec<Trace>, TestCaseError> {
                     op
                 );
                 prop_assert_eq!(&now, &before_view);
+                prop_assert_eq!(
+                    w.core.watch_revision(),
+                    before_watch,
+                    "step {} {:?} rejected but moved the watch revision",
+                    step,
+                    op
+                );
                 if let Some(before) = before_silent {
                     prop_assert_eq!(
                         &dumps::silent_state(&mut w.core),
@@ -370,6 +386,9 @@ fn run(ops: &[Op]) -> Result<Vec<Trace>, TestCaseError> {
         prop_assert_eq!(&folded, &now, "fold != dump after step {} {:?}", step, op);
         before_view = now;
     }
+    watcher
+        .finish(&mut w.core)
+        .map_err(|e| TestCaseError::fail(format!("watch at the end: {e}")))?;
     Ok(trace)
 }
 

@@ -12,7 +12,7 @@ use super::body::{
 use super::handle::{Handle, HandleParts};
 
 /// Which rate object: a leaf (a port's rate) or a named node.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RateKey {
     /// `DEVLINK_ATTR_PORT_INDEX` of the port the leaf belongs to.
     Leaf(u32),

@@ -2,7 +2,7 @@
 //!
 //! Kernel sources: `include/uapi/linux/netlink.h`, `include/uapi/linux/genetlink.h`.
 
-use super::{NlError, read_u16, read_u32};
+use super::{EmitError, NlError, read_u16, read_u32};
 
 /// `NLMSG_HDRLEN`: the netlink header is 16 bytes.
 pub const NLMSG_HDRLEN: usize = 16;
@@ -93,6 +93,21 @@ pub struct NlmsgHeader {
 }
 
 impl NlmsgHeader {
+    /// Split a whole message into its header and its payload (the bytes after the
+    /// header, up to `nlmsg_len`).
+    pub fn split(message: &[u8]) -> Result<(Self, &[u8]), NlError> {
+        let nlh = Self::parse(message)?;
+        let len = usize::try_from(nlh.len).unwrap_or(usize::MAX);
+        match message.get(NLMSG_HDRLEN..len) {
+            Some(payload) => Ok((nlh, payload)),
+            None => Err(NlError::BadLength {
+                len: nlh.len,
+                offset: 0,
+                datagram: message.len(),
+            }),
+        }
+    }
+
     /// Parse the 16-byte header at the start of `buf`.
     pub fn parse(buf: &[u8]) -> Result<Self, NlError> {
         if buf.len() < NLMSG_HDRLEN {
@@ -189,6 +204,16 @@ impl GenlHeader {
         out.push(self.version);
         out.extend_from_slice(&self.reserved.to_ne_bytes());
     }
+}
+
+/// Write a message's length into its `nlmsg_len` (the message starts at `out[0]` and
+/// ends at the end of `out`).
+pub fn set_nlmsg_len(out: &mut [u8]) -> Result<(), EmitError> {
+    let len = u32::try_from(out.len()).map_err(|_| EmitError::MessageTooLong(out.len()))?;
+    if let Some(slot) = out.get_mut(0..4) {
+        slot.copy_from_slice(&len.to_ne_bytes());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

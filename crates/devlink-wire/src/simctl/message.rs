@@ -116,18 +116,7 @@ impl SimMessage {
     /// Decode a whole netlink message (`nlmsghdr` first); the caller checks
     /// `nlmsg_type`.
     pub fn parse(message: &[u8]) -> Result<(NlmsgHeader, Self), SimMsgError> {
-        let nlh = NlmsgHeader::parse(message)?;
-        let len = usize::try_from(nlh.len).unwrap_or(usize::MAX);
-        let payload = match message.get(NLMSG_HDRLEN..len) {
-            Some(p) => p,
-            None => {
-                return Err(SimMsgError::Framing(NlError::BadLength {
-                    len: nlh.len,
-                    offset: 0,
-                    datagram: message.len(),
-                }));
-            }
-        };
+        let (nlh, payload) = NlmsgHeader::split(message)?;
         Ok((nlh, Self::decode(payload, nlh.is_dump())?))
     }
 
@@ -140,10 +129,7 @@ impl SimMessage {
         let mut e = Emitter::new(&mut out);
         self.body.encode(&mut e);
         e.finish()?;
-        let len = u32::try_from(out.len()).map_err(|_| EmitError::MessageTooLong(out.len()))?;
-        if let Some(slot) = out.get_mut(0..4) {
-            slot.copy_from_slice(&len.to_ne_bytes());
-        }
+        crate::nl::set_nlmsg_len(&mut out)?;
         Ok(out)
     }
 }

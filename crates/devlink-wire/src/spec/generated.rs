@@ -3521,6 +3521,7 @@ pub fn attr_spec(space: Space, kind: u16) -> Option<AttrSpec> {
         Space::CtrlOpPolicy => CtrlAttrPolicy::from_repr(kind).map(CtrlAttrPolicy::spec),
         Space::NlPolicyType => NlPolicyTypeAttr::from_repr(kind).map(NlPolicyTypeAttr::spec),
         Space::Simctl => crate::simctl::attr_spec(kind),
+        Space::Watch => crate::watch::attr_spec(kind),
     }
 }
 

@@ -67,6 +67,9 @@ pub enum Space {
     /// `DEVLINKD_SIM_ATTR_*`: the daemon's simulator-control family (hand-written,
     /// [`crate::simctl`]).
     Simctl,
+    /// `DEVLINKD_WATCH_ATTR_*`: the daemon's list+watch family (hand-written,
+    /// [`crate::watch`]).
+    Watch,
 }
 
 /// What the tables know about one attribute type of one space.
