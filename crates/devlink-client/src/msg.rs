@@ -8,6 +8,7 @@ use devlink_wire::nl::{GENL_ID_CTRL, GenlHeader, Messages, NlmsgHeader};
 use devlink_wire::simctl::{SimBody, SimMessage};
 use devlink_wire::spec::{Cmd, ParamCmode, VarAttrType};
 use devlink_wire::transport::Transport;
+use devlink_wire::watch::{WatchBody, WatchMessage};
 
 /// A devlink request (`NLM_F_REQUEST` is added to `flags`), genl version 1.
 #[must_use]
@@ -138,13 +139,7 @@ pub fn flash_update(family: u16, flags: u16, seq: u32, dev: &Handle, file: &str)
 #[must_use]
 pub fn sim_request(family: u16, flags: u16, seq: u32, body: SimBody) -> Vec<u8> {
     SimMessage::new(body)
-        .to_message(NlmsgHeader {
-            len: 0,
-            ty: family,
-            flags: flags | devlink_wire::nl::flags::NLM_F_REQUEST,
-            seq,
-            pid: 0,
-        })
+        .to_message(request_header(family, flags, seq))
         .unwrap_or_default()
 }
 
@@ -155,5 +150,34 @@ pub fn sim_message(m: &Message, family: u16) -> Option<SimMessage> {
     match &m.payload {
         Payload::Other(p) if m.header.ty == family => SimMessage::decode(p, false).ok(),
         _ => None,
+    }
+}
+
+/// A `devlinkd_watch` request of family `family` (`NLM_F_REQUEST` is added to `flags`).
+#[must_use]
+pub fn watch_request(family: u16, flags: u16, seq: u32, body: WatchBody) -> Vec<u8> {
+    WatchMessage::new(body)
+        .to_message(request_header(family, flags, seq))
+        .unwrap_or_default()
+}
+
+/// The `devlinkd_watch` message `m` carries, if it is one of family `family` (such
+/// messages decode as [`Payload::Other`] in [`decode_all`]).
+#[must_use]
+pub fn watch_message(m: &Message, family: u16) -> Option<WatchMessage> {
+    match &m.payload {
+        Payload::Other(p) if m.header.ty == family => WatchMessage::decode(p, false).ok(),
+        _ => None,
+    }
+}
+
+/// The header of a request of family `family` (`NLM_F_REQUEST` added to `flags`).
+const fn request_header(family: u16, flags: u16, seq: u32) -> NlmsgHeader {
+    NlmsgHeader {
+        len: 0,
+        ty: family,
+        flags: flags | devlink_wire::nl::flags::NLM_F_REQUEST,
+        seq,
+        pid: 0,
     }
 }

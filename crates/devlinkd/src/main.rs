@@ -44,6 +44,10 @@ struct Args {
     /// [default: 4194304].
     #[arg(long, value_name = "BYTES")]
     max_backlog: Option<usize>,
+    /// How many changes the watch history keeps (`devlinkd_watch`, docs/watch.md)
+    /// [default: 262144].
+    #[arg(long, value_name = "CHANGES")]
+    watch_history: Option<usize>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -85,7 +89,9 @@ fn main() -> anyhow::Result<()> {
             .unwrap_or(ServerConfig::default().max_backlog),
         ..ServerConfig::default()
     };
-    let mut server = Server::new(Core::new(), config);
+    let mut core = Core::new();
+    core.watch_set_history(args.watch_history.unwrap_or(devlink_core::DEFAULT_HISTORY));
+    let mut server = Server::new(core, config);
     let state_dir = args
         .state_dir
         .clone()

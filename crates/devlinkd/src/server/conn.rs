@@ -108,6 +108,8 @@ pub(crate) struct Conn {
     pub diverted: Vec<Out>,
     /// Replies of this connection waiting in the gate.
     pub held: usize,
+    /// Its `devlinkd_watch` subscription.
+    pub watch: Option<super::watch::WatchSub>,
 }
 
 /// A reply, for the data socket or the completion channel.
@@ -137,6 +139,7 @@ impl Conn {
             divert: false,
             diverted: Vec::new(),
             held: 0,
+            watch: None,
         }
     }
 
@@ -201,6 +204,25 @@ impl Conn {
             len: msg.len(),
         });
         true
+    }
+
+    /// Queue a watch message: packed like notifications and counted in the backlog,
+    /// but never dropped (the watch pumps only while the backlog has room).
+    pub(crate) fn push_watch(&mut self, msg: Vec<u8>) {
+        let len = msg.len();
+        self.backlog += len;
+        self.overrun_last = false;
+        if let Some(Datagram::Notifications { parts, len: total }) = self.out.back_mut()
+            && *total + len <= MAX_DATAGRAM
+        {
+            parts.push(Arc::from(msg));
+            *total += len;
+            return;
+        }
+        self.out.push_back(Datagram::Notifications {
+            parts: vec![Arc::from(msg)],
+            len,
+        });
     }
 
     /// The front datagram was written.

@@ -13,6 +13,7 @@ use devlink_wire::nl::{
     AttrIter, ExtAck, GENL_HDRLEN, GENL_ID_CTRL, NLMSG_HDRLEN, NlmsgHeader, RawMessage,
 };
 use devlink_wire::simctl::{SIM_OPS, sim_family};
+use devlink_wire::watch::{WATCH_OPS, watch_family};
 
 use super::conn::ConnId;
 use super::errors::NlErr;
@@ -94,6 +95,7 @@ impl Server {
             nlctrl_family(),
             devlink_family(self.config.family_id, self.config.config_group),
             sim_family(self.config.sim_family_id),
+            watch_family(self.config.watch_family_id),
         ]
     }
 
@@ -108,6 +110,7 @@ impl Server {
         let ops: &[OpSpec] = match family.id {
             GENL_ID_CTRL => &NLCTRL_OPS,
             fid if fid == self.config.sim_family_id => &SIM_OPS,
+            fid if fid == self.config.watch_family_id => &WATCH_OPS,
             _ => &DEVLINK_OPS,
         };
         let result = match p.op {

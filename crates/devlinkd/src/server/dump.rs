@@ -20,6 +20,12 @@ enum Source {
     Devlink(DumpCursor),
     /// Messages encoded up front (the controller's small dumps).
     Ready(VecDeque<Vec<u8>>),
+    /// A watch snapshot, encoded as the client reads; `pending` did not fit the last
+    /// datagram.
+    Snapshot {
+        source: super::watch::SnapshotSource,
+        pending: Option<Vec<u8>>,
+    },
 }
 
 /// A dump being sent.
@@ -75,6 +81,16 @@ impl PendingDump {
                 }
                 queue.is_empty().then_some(Ok(None))
             }
+            Source::Snapshot { source, pending } => loop {
+                let Some(m) = pending.take().or_else(|| source.next_message()) else {
+                    break Some(Ok(None));
+                };
+                if !dg.is_empty() && dg.len() + m.len() > MAX_DATAGRAM {
+                    *pending = Some(m);
+                    break None;
+                }
+                dg.extend_from_slice(&m);
+            },
         };
         let Some(result) = result else {
             return (dg, false);
@@ -96,6 +112,33 @@ impl PendingDump {
 }
 
 impl Server {
+    /// Start sending a watch snapshot on `id`, as [`Server::start_ready_dump`] does.
+    pub(crate) fn start_snapshot_dump(
+        &mut self,
+        id: ConnId,
+        source: super::watch::SnapshotSource,
+        to: To,
+    ) {
+        let Some(conn) = self.conns.get_mut(&id) else {
+            return;
+        };
+        let mut d = PendingDump {
+            source: Source::Snapshot {
+                source,
+                pending: None,
+            },
+            to,
+            request: Vec::new(),
+            ext_ack: conn.opts.ext_ack,
+            done: None,
+        };
+        let (dg, over) = d.next_datagram(&self.core);
+        conn.push_reply(dg);
+        if !over {
+            conn.dump = Some(d);
+        }
+    }
+
     /// Start a dump of messages encoded up front on `id`: the first datagram is queued at
     /// once (the kernel fills it inside `sendmsg`), the rest as the client reads.
     pub(crate) fn start_ready_dump(&mut self, id: ConnId, messages: Vec<Vec<u8>>, to: To) {

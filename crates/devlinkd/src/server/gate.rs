@@ -28,7 +28,7 @@ use super::state::Server;
 pub(crate) struct Gate {
     items: VecDeque<Held>,
     /// The time the shell last passed in.
-    now: Option<Instant>,
+    pub(crate) now: Option<Instant>,
     /// The instance of the last `FLASH_UPDATE` notification fanned out.
     pub(crate) flash: Option<InstanceId>,
     /// The last pacing looked up, by instance (a flash asks 500 times).
@@ -80,12 +80,17 @@ impl Server {
         let now = self.gate.now.map_or(now, |t| t.max(now));
         self.gate.now = Some(now);
         self.release();
+        self.pump_watches();
     }
 
     /// When [`Server::poll_time`] should be called next, if something is held.
     #[must_use]
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.gate.items.front().map(|h| h.due)
+        let held = self.gate.items.front().map(|h| h.due);
+        match (held, self.next_bookmark()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Release the due items; open the gate when nothing is held any more.

@@ -14,6 +14,7 @@ mod reply;
 mod simctl;
 mod state;
 mod transport;
+mod watch;
 
 #[cfg(test)]
 mod pace_tests;
@@ -21,6 +22,8 @@ mod pace_tests;
 mod sim_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod watch_tests;
 
 pub use conn::{ConnId, DEFAULT_BACKLOG, Datagram, MAX_DATAGRAM, PortId, SockOpts};
 pub use persist::PermanentStore;

@@ -63,7 +63,10 @@ fn nlctrl_lists_the_family() {
         .filter_map(msg::family_info)
         .map(|f| f.name.clone())
         .collect();
-    assert_eq!(names, ["nlctrl", "devlink", "devlinkd_sim"]);
+    assert_eq!(
+        names,
+        ["nlctrl", "devlink", "devlinkd_sim", "devlinkd_watch"]
+    );
 }
 
 #[test]

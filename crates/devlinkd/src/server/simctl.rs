@@ -6,7 +6,7 @@
 
 use devlink_core::Errno;
 use devlink_sim::{DeviceOptions, Era, EswitchStart, KNOBS, KnobAccess, SimError};
-use devlink_wire::ctrl::OpHalf;
+use devlink_wire::ctrl::{OpHalf, OpSpec};
 use devlink_wire::nl::flags::NLM_F_MULTI;
 use devlink_wire::nl::{GENL_HDRLEN, GenlHeader, NLMSG_HDRLEN, RawMessage};
 use devlink_wire::simctl::{
@@ -20,17 +20,21 @@ use super::reply;
 use super::state::{Outcome, Server};
 
 impl Server {
-    pub(crate) fn handle_sim(
-        &mut self,
+    /// The checks `genl_family_rcv_msg` makes before a daemon family's handler runs:
+    /// header, op lookup in `ops`, the do or dump half, `GENL_ADMIN_PERM`, one dump at a
+    /// time. Returns whether the request is a dump.
+    pub(crate) fn check_op(
+        &self,
         id: ConnId,
         raw: &RawMessage<'_>,
-    ) -> Result<Outcome, NlErr> {
+        ops: &[OpSpec],
+    ) -> Result<bool, NlErr> {
         if raw.bytes.len() < NLMSG_HDRLEN + GENL_HDRLEN {
             return Err(NlErr::errno(Errno::EINVAL));
         }
         let genl = GenlHeader::parse(raw.payload()).map_err(|_| NlErr::errno(Errno::EINVAL))?;
         let dump = raw.header.is_dump();
-        let op = SIM_OPS
+        let op = ops
             .iter()
             .find(|o| o.cmd == genl.cmd)
             .ok_or(NlErr::errno(Errno::EOPNOTSUPP))?;
@@ -44,6 +48,15 @@ impl Server {
         if dump && conn.dump.is_some() {
             return Err(NlErr::errno(Errno::EBUSY));
         }
+        Ok(dump)
+    }
+
+    pub(crate) fn handle_sim(
+        &mut self,
+        id: ConnId,
+        raw: &RawMessage<'_>,
+    ) -> Result<Outcome, NlErr> {
+        let dump = self.check_op(id, raw, &SIM_OPS)?;
         let msg =
             SimMessage::decode(raw.payload(), dump).map_err(|e| NlErr::from_sim_decode(&e))?;
         let to = self.to(id, raw);

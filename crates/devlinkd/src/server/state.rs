@@ -29,6 +29,8 @@ pub struct ServerConfig {
     pub max_backlog: usize,
     /// The `devlinkd_sim` family id (above devlink's).
     pub sim_family_id: u16,
+    /// The `devlinkd_watch` family id (above the sim's).
+    pub watch_family_id: u16,
 }
 
 impl Default for ServerConfig {
@@ -38,6 +40,7 @@ impl Default for ServerConfig {
             config_group: 2,
             max_backlog: 4 * 1024 * 1024,
             sim_family_id: 0x15,
+            watch_family_id: 0x16,
         }
     }
 }
@@ -184,6 +187,9 @@ impl Server {
     pub fn sent(&mut self, id: ConnId) {
         if let Some(c) = self.conns.get_mut(&id) {
             c.pop_front();
+            if c.watch.is_some() && c.out.is_empty() {
+                self.pump_watch(id);
+            }
         }
     }
 
@@ -233,6 +239,7 @@ impl Server {
         }
         self.flush_diverted();
         self.release();
+        self.pump_watches();
     }
 
     /// One netlink message (not a transport one).
@@ -247,6 +254,7 @@ impl Server {
                 GENL_ID_CTRL => self.handle_ctrl(id, raw),
                 ty if ty == self.config.family_id => self.handle_devlink(id, raw),
                 ty if ty == self.config.sim_family_id => self.handle_sim(id, raw),
+                ty if ty == self.config.watch_family_id => self.handle_watch(id, raw),
                 _ => Err(NlErr::errno(devlink_core::Errno::ENOENT)),
             }
         };
