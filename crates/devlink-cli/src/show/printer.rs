@@ -37,6 +37,8 @@ pub struct Options {
     pub verbose: bool,
     /// `-i`: IEC units for rates.
     pub use_iec: bool,
+    /// `-n`: ports as `bus/dev/index`, never by netdev name (`dl->no_nice_names`).
+    pub no_nice_names: bool,
     /// How to turn health dump timestamps into local date and time.
     pub time: TimeCtx,
 }
@@ -541,6 +543,31 @@ impl Printer {
             self.indent_inc();
         }
         self.arr_last_set(key.0, key.1, key.2);
+    }
+
+    /// `pr_out_selftests_handle_start`: once per device, `bus/dev` as the key of an
+    /// array of test names (text: a `bus/dev:` line, the names indented under it).
+    pub(crate) fn selftests_handle_start(&mut self, bus: &str, dev: &str) {
+        let buf = format!("{bus}/{dev}");
+        let open = self.arr_last.is_some();
+        let same = self.arr_last_is(bus, dev);
+        if same {
+            return;
+        }
+        if self.json() {
+            if open {
+                self.close_json_array();
+            }
+            self.open_json_array(Some(&buf));
+        } else {
+            if open {
+                self.indent_dec();
+            }
+            self.pr_out(&format!("{buf}:"));
+            self.newline();
+            self.indent_inc();
+        }
+        self.arr_last_set(bus, dev, None);
     }
 
     /// `pr_out_port_handle_end` (and `pr_out_region_handle_end`): a bare `\n` in text,
