@@ -7,9 +7,12 @@
 //! Normalised before comparing: the program name in usage texts (`Usage: dlctl …` is
 //! dlctl's on purpose). `dev flash` runs without a terminal: on one, both print a
 //! percentage after each status line, but only iproute2 adds its elapsed-time notes.
-//! `sb port pool show` and `sb tc bind show` run with `-n`: iproute2 would print those
-//! ports by netdev name, dlctl prints them as `bus/dev/index` (netdev names are taken
-//! as port handles, and `sb occupancy show` prints them).
+//! `sb port pool show` and `sb tc bind show` print ports by netdev name (`try_nice`):
+//! iproute2 6.1 does so when the command line named the port by netdev name (its
+//! ifname map is then loaded before the reply), but loads the map from inside the
+//! reply callback otherwise and prints garbage (`kernel answers: Success`, `//128:`);
+//! dlctl always prints the names. So those commands run with `-n` or name the port by
+//! netdev name here.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -442,6 +445,12 @@ fn netdev_names_as_port_handles() {
             "-n sb tc bind show eth1 tc 0 type ingress",
             "-n sb tc bind set eth1 tc 0 type ingress pool 0 th 3",
             "-n sb tc bind show ethX tc 0 type ingress",
+            "sb port pool show eth0 pool 0",
+            "-j -p sb port pool show eth129 pool 1",
+            "sb tc bind show eth1 tc 0 type ingress",
+            "-j sb tc bind show eth128 tc 1 type egress",
+            "sb port pool show eth0 pool 9",
+            "-n sb port pool show pci/0000:03:00.0/0 pool 9",
         ],
     );
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use devlink_cli::show::{Options, ShowCmd, ShowError, render_show};
+use devlink_cli::show::{NetdevName, Options, ShowCmd, ShowError, render_show};
 use devlink_client::socket_path;
 use devlink_wire::devlink::{Handle, PortGetReq};
 use devlink_wire::message::DevlinkBody;
@@ -211,17 +211,24 @@ impl Ctx<'_> {
         Ok(self.ifnames.as_deref().unwrap_or_default())
     }
 
-    /// `ifname_map_rev_lookup`: a port's netdev name, if it has one.
-    pub(crate) fn ifname_of(
-        &mut self,
-        handle: &Handle,
-        index: u32,
-    ) -> Result<Option<String>, CmdError> {
-        Ok(self
+    /// Give the renderers the ports' netdev names (`Options::netdev_names`), unless
+    /// `-n`: for the commands that print ports by name.
+    pub(crate) fn load_netdev_names(&mut self) -> Result<(), CmdError> {
+        if self.opts.no_nice_names {
+            return Ok(());
+        }
+        let names = self
             .ifnames()?
             .iter()
-            .find(|m| m.handle == *handle && m.index == index)
-            .map(|m| m.name.clone()))
+            .map(|m| NetdevName {
+                bus: m.handle.bus.to_string(),
+                dev: m.handle.dev.to_string(),
+                port: m.index,
+                name: m.name.clone(),
+            })
+            .collect();
+        self.opts.netdev_names = names;
+        Ok(())
     }
 
     /// A port named by `bus/dev/index` or by its netdev name (`Netdevice "NAME" not

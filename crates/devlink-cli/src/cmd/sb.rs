@@ -165,8 +165,10 @@ fn pool_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     ctx.request(Cmd::SbPoolSet, req, false).map(drop)
 }
 
-/// `sb port pool show [DEV/PORT_INDEX [sb SB_INDEX] pool POOL_INDEX]`.
+/// `sb port pool show [DEV/PORT_INDEX [sb SB_INDEX] pool POOL_INDEX]` (ports by
+/// netdev name, unless `-n`).
 fn port_pool_show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
+    ctx.load_netdev_names()?;
     if a.is_empty() {
         let req = SbPortPoolGetReq::default();
         return ctx.show(ShowCmd::SbPortPool, Cmd::SbPortPoolGet, req, true, &all);
@@ -180,7 +182,14 @@ fn port_pool_show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         pool_index: Some(need(o.pool, "Pool index option expected.")?),
         unknown: Vec::new(),
     };
-    ctx.show(ShowCmd::SbPortPool, Cmd::SbPortPoolGet, req, false, &all)
+    // iproute2 6.1's `cmd_sb_port_pool_show` prints the error and exits 0.
+    match ctx.show(ShowCmd::SbPortPool, Cmd::SbPortPoolGet, req, false, &all) {
+        Err(e @ CmdError::Request(_)) => {
+            e.report(ctx.err, ctx.opts.verbose);
+            Ok(())
+        }
+        r => r,
+    }
 }
 
 /// `sb port pool set DEV/PORT_INDEX [sb SB_INDEX] pool POOL_INDEX th THRESHOLD`.
@@ -200,6 +209,7 @@ fn port_pool_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
 
 /// `sb tc bind show [DEV/PORT_INDEX [sb SB_INDEX] tc TC_INDEX type TYPE]`.
 fn tc_bind_show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
+    ctx.load_netdev_names()?;
     if a.is_empty() {
         let req = SbTcPoolBindGetReq::default();
         return ctx.show(ShowCmd::SbTcBind, Cmd::SbTcPoolBindGet, req, true, &all);

@@ -88,18 +88,12 @@ fn show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
             }
         }
     }
-    let mut out = Vec::with_capacity(ports.len());
-    for (index, mut p) in ports {
-        // __pr_out_port_handle_start with try_nice.
-        let nice = if ctx.opts.no_nice_names {
-            None
-        } else {
-            ctx.ifname_of(&handle, index)?
-        };
-        p.name = nice.unwrap_or_else(|| format!("{}/{}/{index}", handle.bus, handle.dev));
-        out.push(p);
-    }
-    let rendered = render_occupancy(&out, ctx.opts.clone());
+    let ports: Vec<OccPort> = ports
+        .into_iter()
+        .map(|(port_index, p)| OccPort { port_index, ..p })
+        .collect();
+    ctx.load_netdev_names()?;
+    let rendered = render_occupancy(&handle, &ports, ctx.opts.clone());
     ctx.out.write_all(rendered.output.as_bytes())?;
     Ok(())
 }

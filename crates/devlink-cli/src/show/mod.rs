@@ -31,6 +31,6 @@ mod trap;
 pub use command::{Rendered, ShowCmd, ShowError, render_show};
 pub use monitor::{Monitor, MonitorError, event_names, monitor_objects};
 pub use param::PARAM_VAL_CONV;
-pub use printer::Options;
+pub use printer::{NetdevName, Options};
 pub use sb_occ::{OccItem, OccPort, render_occupancy};
 pub use time::TimeCtx;

@@ -2,14 +2,16 @@
 //! The command gathers the port-pool and TC-binding dumps per port first
 //! (`cmd_sb_occ_port_pool_process`, `cmd_sb_occ_tc_pool_process`), then prints.
 
+use devlink_wire::devlink::Handle;
+
 use super::command::Rendered;
 use super::printer::{Options, Out, Printer};
 
 /// One port's occupancy (`struct occ_port`), in dump order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OccPort {
-    /// The handle as printed: the netdev name, or `bus/dev/index` (`-n`, or no name).
-    pub name: String,
+    /// The port index (printed by netdev name, as `Options::netdev_names` has it).
+    pub port_index: u32,
     /// Pools (`pool_list`).
     pub pools: Vec<OccItem>,
     /// Ingress TCs (`ing_tc_list`).
@@ -31,20 +33,18 @@ pub struct OccItem {
     pub max: u32,
 }
 
-/// `cmd_sb_occ_show`'s output: the `occupancy` section, one object per port.
+/// `cmd_sb_occ_show`'s output: the `occupancy` section, one object per port of `dev`.
 #[must_use]
-pub fn render_occupancy(ports: &[OccPort], opts: Options) -> Rendered {
+pub fn render_occupancy(dev: &Handle, ports: &[OccPort], opts: Options) -> Rendered {
     let mut p = Printer::new(opts);
     p.section_start("occupancy");
     for port in ports {
-        // __pr_out_port_handle_start(…, try_nice, !array).
+        p.nice_port_handle_start(&dev.bus, &dev.dev, port.port_index, false);
         if p.json() {
-            p.open_json_object(Some(&port.name));
             json_list(&mut p, "pool", &port.pools);
             json_list(&mut p, "itc", &port.ingress_tcs);
             json_list(&mut p, "etc", &port.egress_tcs);
         } else {
-            p.pr_out(&format!("{}:", port.name));
             p.pr_out("\n");
             text_list(&mut p, "pool", &port.pools);
             text_list(&mut p, "itc", &port.ingress_tcs);
@@ -120,12 +120,22 @@ mod tests {
     #[test]
     fn text_wraps_after_four_items() {
         let port = OccPort {
-            name: "sw1p1".into(),
+            port_index: 1,
             pools: (0..5).map(|i| item(i, None, 0, 720)).collect(),
             ingress_tcs: vec![item(0, Some(0), 3, 4)],
             egress_tcs: Vec::new(),
         };
-        let out = render_occupancy(&[port], Options::default()).output;
+        let opts = Options {
+            netdev_names: vec![crate::show::NetdevName {
+                bus: "pci".into(),
+                dev: "0000:01:00.0".into(),
+                port: 1,
+                name: "sw1p1".into(),
+            }],
+            ..Options::default()
+        };
+        let dev = Handle::new("pci", "0000:01:00.0");
+        let out = render_occupancy(&dev, &[port], opts).output;
         let pool = |i: u32| format!("{i}:{}0/720{}", " ".repeat(13), " ".repeat(7));
         let want = format!(
             "sw1p1:\n  pool: {} {} {} {}\n{}{}\n  itc:  0(0):{}3/4{}\n  etc: \n",
