@@ -71,12 +71,22 @@ fn seen(o: &Output) -> (String, String, Option<i32>) {
     (text(&o.stdout), err, o.status.code())
 }
 
-/// Run every step on both daemons; list the steps whose results differ.
+/// Run every step on both daemons; list the steps whose results differ. A step
+/// `sim ARGS` runs `dlctl sim ARGS` on both instead.
 fn check(name: &str, steps: &[&str]) {
     let ours = Daemon::start_with_config(&format!("{name}-dlctl"), CONFIG);
     let theirs = Daemon::start_with_config(&format!("{name}-iproute2"), CONFIG);
     let mut failures = Vec::new();
     for step in steps {
+        // `sim …`: a `dlctl sim` step (a knob, a device) run on both daemons alike.
+        if let Some(sim) = step.strip_prefix("sim ") {
+            let args: Vec<&str> = sim.split_whitespace().collect();
+            for d in [&ours, &theirs] {
+                let o = d.sim(&args);
+                assert!(o.status.success(), "`{step}`: {o:?}");
+            }
+            continue;
+        }
         let args: Vec<&str> = step.split_whitespace().collect();
         let got = seen(&ours.run(&args));
         let mut want = seen(&theirs.iproute2(&args));
@@ -329,6 +339,9 @@ fn dev_selftests() {
             "dev selftests run netdevsim/netdevsim0 foo",
             "dev selftests run pci/0000:03:00.0",
             "-j -p dev selftests run pci/0000:03:00.0",
+            "sim set 0 fail_selftests true",
+            "dev selftests run netdevsim/netdevsim0",
+            "-j dev selftests run netdevsim/netdevsim0 id flash",
             "dev selftests run",
             "dev selftests foo",
             "dev selftests help",
