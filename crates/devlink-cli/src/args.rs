@@ -30,13 +30,23 @@ impl ArgError {
     }
 }
 
-/// What `DEV` or `DEV/PORT_INDEX` named (`dl_argv_handle_both`).
+/// What `DEV`, `DEV/PORT_INDEX` or a netdev name named (`dl_argv_handle_both`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum DevOrPort {
     /// `bus/dev`.
     Dev(Handle),
+    /// A port.
+    Port(PortIdent),
+}
+
+/// A port as the command line names it (`dl_argv_handle_port`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PortIdent {
     /// `bus/dev/index`.
     Port(Handle, u32),
+    /// A netdev name, looked up among the ports' `DEVLINK_ATTR_PORT_NETDEV_NAME`s
+    /// (`ifname_map_lookup`).
+    Netdev(String),
 }
 
 /// The words of a command, consumed left to right.
@@ -136,17 +146,17 @@ impl Argv {
         }
     }
 
-    /// `dl_argv_handle_port`: `bus/dev/index` (netdev names are not resolved: devlinkd
-    /// has no netdevs to look up).
-    pub(crate) fn port_handle(&mut self) -> Result<(Handle, u32), ArgError> {
+    /// `dl_argv_handle_port`: `bus/dev/index`, or a netdev name for the caller to
+    /// resolve (`PortIdent::Netdev`).
+    pub(crate) fn port_ident(&mut self) -> Result<PortIdent, ArgError> {
         let Some(s) = self.next_word() else {
             return Err(ArgError::new(
                 "Port identification (\"bus_name/dev_name/port_index\" or \"netdev ifname\") expected.",
             ));
         };
         match s.matches('/').count() {
-            0 => Err(ArgError::new(format!("Netdevice \"{s}\" not found"))),
-            2 => split_port(&s),
+            0 => Ok(PortIdent::Netdev(s)),
+            2 => split_port(&s).map(|(h, i)| PortIdent::Port(h, i)),
             _ => Err(ArgError::lines(vec![
                 "Wrong port identification string format.".into(),
                 "Expected \"bus_name/dev_name/port_index\" or \"netdev_ifname\".".into(),
@@ -154,7 +164,7 @@ impl Argv {
         }
     }
 
-    /// `dl_argv_handle_both`: `bus/dev` or `bus/dev/index`.
+    /// `dl_argv_handle_both`: `bus/dev`, `bus/dev/index` or a netdev name.
     pub(crate) fn dev_or_port(&mut self) -> Result<DevOrPort, ArgError> {
         let Some(s) = self.next_word() else {
             return Err(ArgError::lines(vec![
@@ -166,8 +176,8 @@ impl Argv {
         };
         match s.matches('/').count() {
             1 => Ok(DevOrPort::Dev(split_dev(&s))),
-            2 => split_port(&s).map(|(h, i)| DevOrPort::Port(h, i)),
-            0 => Err(ArgError::new(format!("Netdevice \"{s}\" not found"))),
+            2 => split_port(&s).map(|(h, i)| DevOrPort::Port(PortIdent::Port(h, i))),
+            0 => Ok(DevOrPort::Port(PortIdent::Netdev(s))),
             _ => Err(ArgError::lines(vec![
                 "Wrong port identification string format.".into(),
                 "Expected \"bus_name/dev_name\" or \"bus_name/dev_name/port_index\" or \"netdev_ifname\"."
@@ -204,6 +214,20 @@ impl Argv {
             }
         }
         Ok(())
+    }
+
+    /// [`Argv::options`] with one option, `keyword STRING`: its value, if given.
+    pub(crate) fn string_option(&mut self, keyword: &str) -> Result<Option<String>, ArgError> {
+        let mut value = None;
+        self.options(|a| {
+            if a.keyword(keyword) {
+                value = Some(a.str()?);
+                Ok(true)
+            } else {
+                Ok(false)
+            }
+        })?;
+        Ok(value)
     }
 
     /// Consume the keyword under the cursor if it matches `pattern`.
@@ -301,10 +325,13 @@ mod tests {
         );
         assert_eq!(
             argv(&["netdevsim/netdevsim0/2"]).dev_or_port(),
-            Ok(DevOrPort::Port(Handle::new("netdevsim", "netdevsim0"), 2))
+            Ok(DevOrPort::Port(PortIdent::Port(
+                Handle::new("netdevsim", "netdevsim0"),
+                2
+            )))
         );
         assert_eq!(
-            argv(&["a/b/x"]).port_handle(),
+            argv(&["a/b/x"]).port_ident(),
             Err(ArgError::new(
                 "Port index \"x\" is not a number or not within range"
             ))
@@ -314,6 +341,10 @@ mod tests {
             Ok((Handle::new("a", "b"), "c".to_owned()))
         );
         assert_eq!(argv(&["a"]).handle().unwrap_err().0.len(), 1);
+        assert_eq!(
+            argv(&["eth0"]).port_ident(),
+            Ok(PortIdent::Netdev("eth0".into()))
+        );
     }
 
     #[test]

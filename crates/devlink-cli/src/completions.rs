@@ -20,18 +20,33 @@ pub(crate) struct CompletionsArgs {
 /// The iproute2 objects and the words that may follow each (`dl_cmd` and the `cmd_*`
 /// functions), in devlink.c's order; `help`, which each object takes, is clap's own
 /// `help` subcommand here.
-const OBJECTS: &[(&str, &str, &[&str])] = &[
+pub(crate) const OBJECTS: &[(&str, &str, &[&str])] = &[
     (
         "dev",
         "devlink instances",
-        &["show", "eswitch", "reload", "param", "info", "flash"],
+        &[
+            "show",
+            "eswitch",
+            "reload",
+            "param",
+            "info",
+            "flash",
+            "selftests",
+        ],
     ),
     (
         "port",
         "devlink ports",
-        &["show", "set", "split", "unsplit", "add", "del", "function"],
+        &[
+            "show", "set", "split", "unsplit", "add", "del", "function", "param",
+        ],
     ),
-    ("sb", "shared buffers", &["show", "pool", "port", "tc"]),
+    (
+        "sb",
+        "shared buffers",
+        &["show", "pool", "port", "tc", "occupancy"],
+    ),
+    ("dpipe", "dpipe tables and headers", &["table", "header"]),
     // Its words are the monitor's own list (`show::monitor_objects`).
     ("monitor", "print notifications", &[]),
     ("resource", "device resources", &["show", "set"]),
@@ -58,8 +73,9 @@ const OBJECTS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// dlctl as clap would describe it if clap parsed all of it.
-fn command() -> Command {
+/// dlctl as clap would describe it if clap parsed all of it (also the man page's
+/// source, `man.rs`).
+pub(crate) fn command() -> Command {
     let rest = || {
         Arg::new("args")
             .num_args(0..)

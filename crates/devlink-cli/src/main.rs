@@ -3,7 +3,7 @@
 //! `dlctl [OPTIONS] OBJECT COMMAND …` speaks to devlinkd with iproute2 `devlink`'s
 //! vocabulary and output (`cmd/`); `dlctl decode` decodes netlink captures and `dlctl
 //! sim` drives the daemon's simulated devices, `dlctl completions SHELL` prints a
-//! completion script (clap subcommands).
+//! completion script, `dlctl man` the man page (clap subcommands).
 
 use std::process::ExitCode;
 
@@ -14,6 +14,7 @@ mod cmd;
 mod completions;
 mod decode;
 mod errors;
+mod man;
 mod rate_value;
 mod request;
 mod sim;
@@ -35,10 +36,12 @@ enum Command {
     Sim(sim::SimArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
+    /// Print the dlctl(1) man page (roff: `dlctl man | man -l -`).
+    Man(man::ManArgs),
 }
 
 /// The words clap handles; everything else is an iproute2 command line.
-const CLAP_COMMANDS: &[&str] = &["decode", "sim", "completions"];
+const CLAP_COMMANDS: &[&str] = &["decode", "sim", "completions", "man"];
 
 /// The first word that is not an option (nor `--socket`'s value).
 fn first_positional(words: &[String]) -> Option<&str> {
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
             completions::run(args, &mut std::io::stdout().lock());
             Ok(0)
         }
+        Command::Man(_) => man::run(&mut std::io::stdout().lock()).map(|()| 0),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

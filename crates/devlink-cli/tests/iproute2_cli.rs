@@ -4,8 +4,7 @@
 //! - The `create_4ports` goldens (`dump/*.txt`, `*.json` from `devlink [-j -p] … show`
 //!   after `echo '11 4' > new_device`): the same device is made with `dlctl sim
 //!   new-device 11 --ports 4` and every show command's output must equal the golden, netdev
-//!   names normalised as in `iproute2_show.rs` (`port param show` is not a dlctl command
-//!   yet).
+//!   names normalised as in `iproute2_show.rs`.
 //! - The `reload` transcript's outputs and exit codes, errors and argument errors as
 //!   iproute2 prints them, `dev param set`, and `monitor`, against the `create_1port`
 //!   monitor golden.
@@ -39,6 +38,7 @@ fn show_commands_match_the_6_1_goldens() {
         ("dev_info", &["dev", "info"]),
         ("dev_param_show", &["dev", "param", "show"]),
         ("port_show", &["port", "show"]),
+        ("port_param_show", &["port", "param", "show"]),
         ("health_show", &["health", "show"]),
         ("region_show", &["region", "show"]),
         ("trap_show", &["trap", "show"]),

@@ -5,13 +5,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use devlink_cli::show::{Options, ShowCmd, ShowError, render_show};
+use devlink_cli::show::{NetdevName, Options, ShowCmd, ShowError, render_show};
 use devlink_client::socket_path;
-use devlink_wire::devlink::Handle;
+use devlink_wire::devlink::{Handle, PortGetReq};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
 
-use crate::args::ArgError;
+use crate::args::{ArgError, Argv, DevOrPort, PortIdent};
 use crate::errors;
 use crate::request::{Devlink, Reply, RequestError};
 
@@ -86,6 +86,8 @@ pub(crate) struct Ctx<'a> {
     /// `--socket`.
     pub socket: Option<PathBuf>,
     conn: Option<Devlink>,
+    /// The netdev names of the ports (`dl->ifname_map_list`), loaded on first use.
+    ifnames: Option<Vec<IfName>>,
     /// Standard output.
     pub out: &'a mut dyn Write,
     /// Standard error.
@@ -104,6 +106,7 @@ impl<'a> Ctx<'a> {
             opts,
             socket,
             conn: None,
+            ifnames: None,
             out,
             err,
         }
@@ -169,6 +172,91 @@ impl<'a> Ctx<'a> {
         match rendered.error {
             Some(e) => Err(CmdError::Render(e)),
             None => Ok(()),
+        }
+    }
+}
+
+/// A port with a netdev name (`struct ifname_map`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IfName {
+    /// The port's device.
+    pub handle: Handle,
+    /// The port index.
+    pub index: u32,
+    /// `DEVLINK_ATTR_PORT_NETDEV_NAME`.
+    pub name: String,
+}
+
+impl Ctx<'_> {
+    /// `ifname_map_init`: a port dump, every port with a netdev name. iproute2 prepends
+    /// each to its list, so the list is in reverse dump order: a name two ports share
+    /// finds the last one dumped.
+    pub(crate) fn ifnames(&mut self) -> Result<&[IfName], CmdError> {
+        if self.ifnames.is_none() {
+            let replies = self.request(Cmd::PortGet, PortGetReq::default(), true)?;
+            let map = replies
+                .iter()
+                .rev()
+                .filter_map(|r| match &r.body {
+                    DevlinkBody::Port(p) => Some(IfName {
+                        handle: p.handle.clone(),
+                        index: p.index,
+                        name: p.netdev_name.as_deref()?.to_owned(),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            self.ifnames = Some(map);
+        }
+        Ok(self.ifnames.as_deref().unwrap_or_default())
+    }
+
+    /// Give the renderers the ports' netdev names (`Options::netdev_names`), unless
+    /// `-n`: for the commands that print ports by name.
+    pub(crate) fn load_netdev_names(&mut self) -> Result<(), CmdError> {
+        if self.opts.no_nice_names {
+            return Ok(());
+        }
+        let names = self
+            .ifnames()?
+            .iter()
+            .map(|m| NetdevName {
+                bus: m.handle.bus.to_string(),
+                dev: m.handle.dev.to_string(),
+                port: m.index,
+                name: m.name.clone(),
+            })
+            .collect();
+        self.opts.netdev_names = names;
+        Ok(())
+    }
+
+    /// A port named by `bus/dev/index` or by its netdev name (`Netdevice "NAME" not
+    /// found` when no port has it).
+    pub(crate) fn resolve_port(&mut self, p: PortIdent) -> Result<(Handle, u32), CmdError> {
+        match p {
+            PortIdent::Port(h, i) => Ok((h, i)),
+            PortIdent::Netdev(name) => self
+                .ifnames()?
+                .iter()
+                .find(|m| m.name == name)
+                .map(|m| (m.handle.clone(), m.index))
+                .ok_or_else(|| ArgError::new(format!("Netdevice \"{name}\" not found")).into()),
+        }
+    }
+
+    /// `dl_argv_handle_port`, netdev names resolved.
+    pub(crate) fn port_handle(&mut self, a: &mut Argv) -> Result<(Handle, u32), CmdError> {
+        let p = a.port_ident()?;
+        self.resolve_port(p)
+    }
+
+    /// `dl_argv_handle_both`, netdev names resolved: the device, and the port index if
+    /// a port was named.
+    pub(crate) fn dev_or_port(&mut self, a: &mut Argv) -> Result<(Handle, Option<u32>), CmdError> {
+        match a.dev_or_port()? {
+            DevOrPort::Dev(h) => Ok((h, None)),
+            DevOrPort::Port(p) => self.resolve_port(p).map(|(h, i)| (h, Some(i))),
         }
     }
 }

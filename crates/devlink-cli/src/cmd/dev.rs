@@ -36,12 +36,21 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     } else if a.matches("flash") {
         a.inc();
         return super::flash::flash(ctx, a);
+    } else if a.matches("selftests") {
+        a.inc();
+        return super::selftests::run(ctx, a);
     }
     Err(a.command_not_found().into())
 }
 
-/// `dev show [DEV]`, `dev info [DEV]`: a dump, or a do for one device.
-fn show(ctx: &mut Ctx<'_>, a: &mut Argv, cmd: Cmd, show: ShowCmd) -> Result<(), CmdError> {
+/// `dev show [DEV]`, `dev info [DEV]`, `dev selftests show [DEV]`: a dump, or a do for
+/// one device.
+pub(super) fn show(
+    ctx: &mut Ctx<'_>,
+    a: &mut Argv,
+    cmd: Cmd,
+    show: ShowCmd,
+) -> Result<(), CmdError> {
     if a.is_empty() {
         return ctx.show(show, cmd, DevReq::default(), true, &all);
     }
@@ -179,7 +188,7 @@ fn param(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         return param_show(ctx, a);
     } else if a.matches("set") {
         a.inc();
-        return param_set(ctx, a);
+        return param_set(ctx, a, false);
     }
     Err(a.command_not_found().into())
 }
@@ -197,15 +206,7 @@ fn param_show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         );
     }
     let handle = a.handle()?;
-    let mut name = None;
-    a.options(|a| {
-        if a.keyword("name") {
-            name = Some(a.str()?);
-            Ok(true)
-        } else {
-            Ok(false)
-        }
-    })?;
+    let name = a.string_option("name")?;
     let dump = name.is_none();
     let req = ParamGetReq {
         handle: Some(handle.clone()),
@@ -222,10 +223,21 @@ fn param_show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     )
 }
 
-/// `cmd_dev_param_set`: learn the type and current value with a `PARAM_GET`, send
-/// nothing if the value is the same, else `PARAM_SET`.
-fn param_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
-    let handle = a.handle()?;
+/// `cmd_dev_param_set` (`port`: `cmd_port_param_set`, `DEV/PORT_INDEX` or a netdev
+/// name): learn the type and current value with a `PARAM_GET`, send nothing if the
+/// value is the same, else `PARAM_SET`.
+pub(super) fn param_set(ctx: &mut Ctx<'_>, a: &mut Argv, port: bool) -> Result<(), CmdError> {
+    let (handle, port_index) = if port {
+        let (h, i) = ctx.port_handle(a)?;
+        (h, Some(i))
+    } else {
+        (a.handle()?, None)
+    };
+    let (get_cmd, set_cmd, show) = if port {
+        (Cmd::PortParamGet, Cmd::PortParamSet, ShowCmd::PortParam)
+    } else {
+        (Cmd::ParamGet, Cmd::ParamSet, ShowCmd::DevParam)
+    };
     let (mut name, mut value, mut cmode) = (None, None, None);
     a.options(|a| {
         if a.keyword("name") {
@@ -254,17 +266,17 @@ fn param_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
 
     let get = ParamGetReq {
         handle: Some(handle.clone()),
-        port_index: None,
+        port_index,
         name: Some(name.clone()),
         unknown: Vec::new(),
     };
-    let replies = ctx.request(Cmd::ParamGet, get, false)?;
+    let replies = ctx.request(get_cmd, get, false)?;
     let Some(param) = replies.iter().find_map(|r| match &r.body {
         DevlinkBody::Param(p) => Some(p.clone()),
         _ => None,
     }) else {
         return Err(CmdError::Render(devlink_cli::show::ShowError::Missing(
-            ShowCmd::DevParam,
+            show,
             "DEVLINK_ATTR_PARAM",
         )));
     };
@@ -273,7 +285,7 @@ fn param_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     };
     let req = ParamSetReq {
         handle,
-        port_index: None,
+        port_index,
         name,
         cmode,
         reset_default: false,
@@ -281,7 +293,7 @@ fn param_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         value: new,
         unknown: Vec::new(),
     };
-    ctx.request(Cmd::ParamSet, req, false).map(drop)
+    ctx.request(set_cmd, req, false).map(drop)
 }
 
 /// The value to send: `None` when it equals the current one (nothing is sent), else

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use devlink_cli::show::Options;
 
 use super::ctx::{CmdError, Ctx};
-use super::{dev, health, help as usage, monitor, other, port, region, sb, trap};
+use super::{dev, dpipe, health, help as usage, monitor, other, port, region, sb, trap};
 use crate::args::{ArgError, Argv};
 
 /// Run `dlctl WORDS…` (without the program name); the exit status.
@@ -48,7 +48,8 @@ fn object(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         a.inc();
         sb::run(ctx, a)
     } else if a.matches("dpipe") {
-        Err(ArgError::new(format!("dlctl: object \"{word}\" is not implemented yet")).into())
+        a.inc();
+        dpipe::run(ctx, a)
     } else if a.matches("monitor") {
         a.inc();
         monitor::run(ctx, a)
@@ -111,7 +112,8 @@ fn options(words: Vec<String>) -> Result<Parsed, Early> {
                 "verbose" => opts.verbose = true,
                 "statistics" => opts.stats = true,
                 "iec" => opts.use_iec = true,
-                "no-nice-names" | "hex" | "force" => {}
+                "no-nice-names" => opts.no_nice_names = true,
+                "hex" | "force" => {}
                 "socket" => match value.or_else(|| it.next()) {
                     Some(p) => socket = Some(PathBuf::from(p)),
                     None => {
@@ -135,7 +137,8 @@ fn options(words: Vec<String>) -> Result<Parsed, Early> {
                 'v' => opts.verbose = true,
                 's' => opts.stats = true,
                 'i' => opts.use_iec = true,
-                'n' | 'x' | 'f' => {}
+                'n' => opts.no_nice_names = true,
+                'x' | 'f' => {}
                 'V' => return Err(version()),
                 'h' => return Err(Early::Exit(usage::MAIN.to_owned(), 0)),
                 'b' | 'N' => {

@@ -6,7 +6,7 @@ use devlink_wire::spec::Cmd;
 
 use super::ctx::{CmdError, Ctx, all, of_dev};
 use super::help;
-use crate::args::{ArgError, Argv, DevOrPort};
+use crate::args::{ArgError, Argv};
 
 /// `cmd_health`.
 pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
@@ -43,14 +43,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
 /// The target and `reporter NAME` of a health command (`DL_OPT_HANDLE | DL_OPT_HANDLEP`
 /// with `DL_OPT_HEALTH_REPORTER_NAME`); `more` takes the command's other options.
 fn target(
+    ctx: &mut Ctx<'_>,
     a: &mut Argv,
     required: bool,
     mut more: impl FnMut(&mut Argv) -> Result<bool, ArgError>,
-) -> Result<HealthReq, ArgError> {
-    let (handle, port_index) = match a.dev_or_port()? {
-        DevOrPort::Dev(h) => (h, None),
-        DevOrPort::Port(h, i) => (h, Some(i)),
-    };
+) -> Result<HealthReq, CmdError> {
+    let (handle, port_index) = ctx.dev_or_port(a)?;
     let mut name = None;
     a.options(|a| {
         if a.keyword("reporter") {
@@ -61,7 +59,7 @@ fn target(
         }
     })?;
     if required && name.is_none() {
-        return Err(ArgError::new("Reporter's name is expected."));
+        return Err(ArgError::new("Reporter's name is expected.").into());
     }
     Ok(HealthReq {
         handle: Some(handle),
@@ -82,7 +80,7 @@ fn show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
             &all,
         );
     }
-    let req = target(a, false, |_| Ok(false))?;
+    let req = target(ctx, a, false, |_| Ok(false))?;
     let handle = req.handle.clone();
     let dump = req.name.is_none();
     ctx.show(
@@ -96,14 +94,14 @@ fn show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
 
 /// `health recover|test|dump clear … reporter NAME`: a do, no output.
 fn simple(ctx: &mut Ctx<'_>, a: &mut Argv, cmd: Cmd) -> Result<(), CmdError> {
-    let req = target(a, true, |_| Ok(false))?;
+    let req = target(ctx, a, true, |_| Ok(false))?;
     ctx.request(cmd, req, false).map(drop)
 }
 
 /// `health diagnose|dump show … reporter NAME` (`cmd_health_object_common`): the
 /// reporter's formatted message (a dump request for `dump show`).
 fn fmsg(ctx: &mut Ctx<'_>, a: &mut Argv, cmd: Cmd, dump: bool) -> Result<(), CmdError> {
-    let req = target(a, true, |_| Ok(false))?;
+    let req = target(ctx, a, true, |_| Ok(false))?;
     ctx.show(ShowCmd::Fmsg, cmd, req, dump, &all)
 }
 
@@ -111,7 +109,7 @@ fn fmsg(ctx: &mut Ctx<'_>, a: &mut Argv, cmd: Cmd, dump: bool) -> Result<(), Cmd
 /// [burst_period MS]`.
 fn set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     let (mut grace, mut burst, mut recover, mut dump) = (None, None, None, None);
-    let t = target(a, true, |a| {
+    let t = target(ctx, a, true, |a| {
         if a.keyword("grace_period") {
             grace = Some(a.u64()?);
         } else if a.keyword("auto_recover") {

@@ -56,6 +56,14 @@ pub(crate) const SB: &str = r#"Usage: dlctl sb show [ DEV [ sb SB_INDEX ] ]
        dlctl sb occupancy clearmax DEV [ sb SB_INDEX ]
 "#;
 
+/// `cmd_dpipe_help`.
+pub(crate) const DPIPE: &str = r#"Usage: dlctl dpipe table show DEV [ name TABLE_NAME ]
+       dlctl dpipe table set DEV name TABLE_NAME
+                               [ counters_enabled { true | false } ]
+       dlctl dpipe table dump DEV name TABLE_NAME
+       dlctl dpipe header show DEV
+"#;
+
 /// `cmd_health_help`.
 pub(crate) const HEALTH: &str = r#"Usage: dlctl health show [ { DEV | DEV/PORT_INDEX } reporter REPORTER_NAME ]
        dlctl health recover { DEV | DEV/PORT_INDEX } reporter REPORTER_NAME

@@ -2,6 +2,7 @@
 
 mod ctx;
 mod dev;
+mod dpipe;
 mod entry;
 mod flash;
 mod health;
@@ -11,6 +12,8 @@ mod other;
 mod port;
 mod region;
 mod sb;
+mod sb_occ;
+mod selftests;
 mod trap;
 
 pub(crate) use entry::run;

@@ -2,13 +2,13 @@
 
 use devlink_cli::show::ShowCmd;
 use devlink_wire::devlink::{
-    PortFunction, PortGetReq, PortKeyReq, PortNewReq, PortSetReq, PortSplitReq,
+    ParamGetReq, PortFunction, PortGetReq, PortKeyReq, PortNewReq, PortSetReq, PortSplitReq,
 };
 use devlink_wire::spec::{Cmd, PortFlavour, PortFnState, PortType};
 
 use super::ctx::{CmdError, Ctx, all, of_dev};
 use super::{help, other};
-use crate::args::{ArgError, Argv, DevOrPort};
+use crate::args::{ArgError, Argv};
 
 /// `cmd_port`.
 pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
@@ -22,7 +22,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         return set(ctx, a);
     } else if a.matches("split") {
         a.inc();
-        let (handle, index) = a.port_handle()?;
+        let (handle, index) = ctx.port_handle(a)?;
         let mut count = None;
         a.options(|a| {
             if a.keyword("count") {
@@ -61,13 +61,16 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     } else if a.matches("add") {
         a.inc();
         return add(ctx, a);
+    } else if a.matches("param") {
+        a.inc();
+        return param(ctx, a);
     }
     Err(a.command_not_found().into())
 }
 
 /// `port unsplit|del DEV/PORT_INDEX`: a request naming the port only.
 fn port_key(ctx: &mut Ctx<'_>, a: &mut Argv, cmd: Cmd) -> Result<(), CmdError> {
-    let (handle, index) = a.port_handle()?;
+    let (handle, index) = ctx.port_handle(a)?;
     a.options(|_| Ok(false))?;
     let req = PortKeyReq {
         handle,
@@ -88,10 +91,10 @@ fn show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
             &all,
         );
     }
-    let target = a.dev_or_port()?;
+    let target = ctx.dev_or_port(a)?;
     a.options(|_| Ok(false))?;
     match target {
-        DevOrPort::Port(handle, index) => {
+        (handle, Some(index)) => {
             let req = PortGetReq {
                 handle: Some(handle),
                 index: Some(index),
@@ -99,7 +102,7 @@ fn show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
             };
             ctx.show(ShowCmd::Port, Cmd::PortGet, req, false, &all)
         }
-        DevOrPort::Dev(handle) => {
+        (handle, None) => {
             let req = PortGetReq {
                 handle: Some(handle.clone()),
                 index: None,
@@ -116,9 +119,42 @@ fn show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     }
 }
 
+/// `cmd_port_param`.
+fn param(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
+    if a.matches("help") {
+        return help(ctx, help::PORT);
+    } else if a.matches("show") || a.matches("list") || a.is_empty() {
+        a.inc();
+        return param_show(ctx, a);
+    } else if a.matches("set") {
+        a.inc();
+        return super::dev::param_set(ctx, a, true);
+    }
+    Err(a.command_not_found().into())
+}
+
+/// `port param show [DEV/PORT_INDEX name PARAMETER]`: a dump, or a do for one
+/// parameter (the name is required with a port).
+fn param_show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
+    if a.is_empty() {
+        let req = ParamGetReq::default();
+        return ctx.show(ShowCmd::PortParam, Cmd::PortParamGet, req, true, &all);
+    }
+    let (handle, index) = ctx.port_handle(a)?;
+    let name = a.string_option("name")?;
+    let name = name.ok_or_else(|| ArgError::new("Parameter name expected."))?;
+    let req = ParamGetReq {
+        handle: Some(handle),
+        port_index: Some(index),
+        name: Some(name),
+        unknown: Vec::new(),
+    };
+    ctx.show(ShowCmd::PortParam, Cmd::PortParamGet, req, false, &all)
+}
+
 /// `port set DEV/PORT_INDEX type { eth | ib | auto }`.
 fn set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
-    let (handle, index) = a.port_handle()?;
+    let (handle, index) = ctx.port_handle(a)?;
     let mut port_type = None;
     a.options(|a| {
         if a.keyword("type") {
@@ -149,10 +185,7 @@ fn set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
 /// [controller CNUM]` (`cmd_port_add`): `PORT_NEW`; the new port is printed as `port
 /// show` prints it.
 fn add(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
-    let (handle, index) = match a.dev_or_port()? {
-        DevOrPort::Dev(h) => (h, None),
-        DevOrPort::Port(h, i) => (h, Some(i)),
-    };
+    let (handle, index) = ctx.dev_or_port(a)?;
     let (mut flavour, mut pfnum, mut sfnum, mut controller) = (None, None, None, None);
     a.options(|a| {
         if a.keyword("flavour") {
@@ -198,7 +231,7 @@ fn function_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     if a.is_empty() {
         return help(ctx, help::PORT_FUNCTION);
     }
-    let (handle, index) = a.port_handle()?;
+    let (handle, index) = ctx.port_handle(a)?;
     let mut function = PortFunction::default();
     a.options(|a| {
         if a.keyword("hw_addr") {

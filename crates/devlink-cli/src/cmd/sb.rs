@@ -1,5 +1,5 @@
 //! `devlink sb …` (`cmd_sb`): shared buffers, their pools, port-pool thresholds and TC
-//! bindings — show and set. (`sb occupancy` is not implemented.)
+//! bindings — show and set (`sb occupancy` in `sb_occ.rs`).
 
 use devlink_cli::show::ShowCmd;
 use devlink_wire::devlink::{
@@ -38,6 +38,9 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
             a.inc();
             return sub(ctx, a, tc_bind_show, tc_bind_set);
         }
+    } else if a.matches("occupancy") {
+        a.inc();
+        return super::sb_occ::run(ctx, a);
     }
     Err(a.command_not_found().into())
 }
@@ -162,13 +165,15 @@ fn pool_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     ctx.request(Cmd::SbPoolSet, req, false).map(drop)
 }
 
-/// `sb port pool show [DEV/PORT_INDEX [sb SB_INDEX] pool POOL_INDEX]`.
+/// `sb port pool show [DEV/PORT_INDEX [sb SB_INDEX] pool POOL_INDEX]` (ports by
+/// netdev name, unless `-n`).
 fn port_pool_show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
+    ctx.load_netdev_names()?;
     if a.is_empty() {
         let req = SbPortPoolGetReq::default();
         return ctx.show(ShowCmd::SbPortPool, Cmd::SbPortPoolGet, req, true, &all);
     }
-    let (handle, port) = a.port_handle()?;
+    let (handle, port) = ctx.port_handle(a)?;
     let o = Opts::parse(a)?;
     let req = SbPortPoolGetReq {
         handle: Some(handle),
@@ -177,12 +182,19 @@ fn port_pool_show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         pool_index: Some(need(o.pool, "Pool index option expected.")?),
         unknown: Vec::new(),
     };
-    ctx.show(ShowCmd::SbPortPool, Cmd::SbPortPoolGet, req, false, &all)
+    // iproute2 6.1's `cmd_sb_port_pool_show` prints the error and exits 0.
+    match ctx.show(ShowCmd::SbPortPool, Cmd::SbPortPoolGet, req, false, &all) {
+        Err(e @ CmdError::Request(_)) => {
+            e.report(ctx.err, ctx.opts.verbose);
+            Ok(())
+        }
+        r => r,
+    }
 }
 
 /// `sb port pool set DEV/PORT_INDEX [sb SB_INDEX] pool POOL_INDEX th THRESHOLD`.
 fn port_pool_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
-    let (handle, port) = a.port_handle()?;
+    let (handle, port) = ctx.port_handle(a)?;
     let o = Opts::parse(a)?;
     let req = SbPortPoolSetReq {
         handle,
@@ -197,11 +209,12 @@ fn port_pool_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
 
 /// `sb tc bind show [DEV/PORT_INDEX [sb SB_INDEX] tc TC_INDEX type TYPE]`.
 fn tc_bind_show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
+    ctx.load_netdev_names()?;
     if a.is_empty() {
         let req = SbTcPoolBindGetReq::default();
         return ctx.show(ShowCmd::SbTcBind, Cmd::SbTcPoolBindGet, req, true, &all);
     }
-    let (handle, port) = a.port_handle()?;
+    let (handle, port) = ctx.port_handle(a)?;
     let o = Opts::parse(a)?;
     let (pool_type, tc) = (
         need(o.pool_type, "Pool type option expected.")?,
@@ -221,7 +234,7 @@ fn tc_bind_show(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
 /// `sb tc bind set DEV/PORT_INDEX [sb SB_INDEX] tc TC_INDEX type TYPE pool POOL_INDEX
 /// th THRESHOLD`.
 fn tc_bind_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
-    let (handle, port) = a.port_handle()?;
+    let (handle, port) = ctx.port_handle(a)?;
     let o = Opts::parse(a)?;
     // The required options in `DL_OPT_*` bit order: pool, type, th, tc.
     let pool_index = need(o.pool, "Pool index option expected.")?;

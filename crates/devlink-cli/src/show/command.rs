@@ -5,7 +5,8 @@ use devlink_wire::message::DevlinkBody;
 
 use super::printer::{Options, Printer};
 use super::{
-    dev, fmsg, health, info, linecard, param, port, rate, region, reload, resource, sb, trap,
+    dev, fmsg, health, info, linecard, param, port, rate, region, reload, resource, sb, selftests,
+    trap,
 };
 
 /// A `devlink … show` command whose replies can be rendered.
@@ -63,6 +64,14 @@ pub enum ShowCmd {
     /// `devlink health diagnose|dump show` (`cmd_health_object_common`,
     /// `cmd_fmsg_object_cb`): no section.
     Fmsg,
+    /// `devlink dpipe header show` (`cmd_dpipe_headers_show`): only its section (the
+    /// headers are not rendered).
+    DpipeHeaders,
+    /// `devlink dev selftests show` (`cmd_dev_selftests_show`).
+    Selftests,
+    /// `devlink dev selftests run DEV` (`cmd_dev_selftests_run`): the callback opens
+    /// the section, and only when there are results.
+    SelftestsRun,
     /// `devlink dev flash`: its status lines are not rendered here; no section, only
     /// the end of the (empty) JSON stream with `-j`.
     Flash,
@@ -92,7 +101,9 @@ impl ShowCmd {
             Self::SbTcBind => "tc_bind",
             Self::RegionDump => "dump",
             Self::RegionRead => "read",
-            Self::Fmsg | Self::PortNew | Self::Flash => "",
+            Self::Selftests => "selftests",
+            Self::DpipeHeaders => "header",
+            Self::Fmsg | Self::PortNew | Self::Flash | Self::SelftestsRun => "",
         }
     }
 }
@@ -204,6 +215,8 @@ fn show_one(
         (S::RegionDump | S::RegionRead, B::RegionRead(r)) => {
             region::pr_out_region_read(p, &mut ctx.align, r);
         }
+        (S::Selftests, B::SelftestsGet(s)) => selftests::pr_out_selftests(p, s),
+        (S::SelftestsRun, B::SelftestsRun(s)) => selftests::pr_out_selftests_run(p, s),
         (S::Fmsg, B::Fmsg(f)) => fmsg::pr_out_fmsg(p, &mut ctx.fmsg, f)?,
         (cmd, body) => return Err(ShowError::Unexpected(cmd, kind(body))),
     }

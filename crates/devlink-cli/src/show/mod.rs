@@ -23,11 +23,14 @@ mod region;
 mod reload;
 mod resource;
 mod sb;
+mod sb_occ;
+mod selftests;
 mod time;
 mod trap;
 
 pub use command::{Rendered, ShowCmd, ShowError, render_show};
 pub use monitor::{Monitor, MonitorError, event_names, monitor_objects};
 pub use param::PARAM_VAL_CONV;
-pub use printer::Options;
+pub use printer::{NetdevName, Options};
+pub use sb_occ::{OccItem, OccPort, render_occupancy};
 pub use time::TimeCtx;

@@ -37,8 +37,27 @@ pub struct Options {
     pub verbose: bool,
     /// `-i`: IEC units for rates.
     pub use_iec: bool,
+    /// `-n`: ports as `bus/dev/index`, never by netdev name (`dl->no_nice_names`).
+    pub no_nice_names: bool,
+    /// The ports' netdev names (`dl->ifname_map_list`), for the handles iproute2
+    /// prints by name (`try_nice`); a port not in it prints as `bus/dev/index`. Left
+    /// empty with `-n`.
+    pub netdev_names: Vec<NetdevName>,
     /// How to turn health dump timestamps into local date and time.
     pub time: TimeCtx,
+}
+
+/// A port's netdev name (`struct ifname_map`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetdevName {
+    /// Bus name.
+    pub bus: String,
+    /// Device name.
+    pub dev: String,
+    /// Port index.
+    pub port: u32,
+    /// `DEVLINK_ATTR_PORT_NETDEV_NAME`.
+    pub name: String,
 }
 
 /// `dl->arr_last`: the device (and port) whose JSON array / text block is open.
@@ -494,7 +513,25 @@ impl Printer {
 
     /// `__pr_out_port_handle_start` with `try_nice` false: `bus/dev/index`.
     pub(crate) fn port_handle_start(&mut self, bus: &str, dev: &str, port: u32, array: bool) {
-        let buf = format!("{bus}/{dev}/{port}");
+        self.port_handle_start_as(bus, dev, port, array, false);
+    }
+
+    /// `__pr_out_port_handle_start` with `try_nice`: the port's netdev name
+    /// (`ifname_map_rev_lookup`), else `bus/dev/index`.
+    pub(crate) fn nice_port_handle_start(&mut self, bus: &str, dev: &str, port: u32, array: bool) {
+        self.port_handle_start_as(bus, dev, port, array, true);
+    }
+
+    fn port_handle_start_as(&mut self, bus: &str, dev: &str, port: u32, array: bool, nice: bool) {
+        let name = nice
+            .then(|| {
+                self.opts
+                    .netdev_names
+                    .iter()
+                    .find(|n| n.bus == bus && n.dev == dev && n.port == port)
+            })
+            .flatten();
+        let buf = name.map_or_else(|| format!("{bus}/{dev}/{port}"), |n| n.name.clone());
         let text = format!("{buf}:");
         let same = self.arr_last_port_is(bus, dev, port);
         self.open_handle(&buf, &text, array, same, (bus, dev, Some(port)));
@@ -541,6 +578,31 @@ impl Printer {
             self.indent_inc();
         }
         self.arr_last_set(key.0, key.1, key.2);
+    }
+
+    /// `pr_out_selftests_handle_start`: once per device, `bus/dev` as the key of an
+    /// array of test names (text: a `bus/dev:` line, the names indented under it).
+    pub(crate) fn selftests_handle_start(&mut self, bus: &str, dev: &str) {
+        let buf = format!("{bus}/{dev}");
+        let open = self.arr_last.is_some();
+        let same = self.arr_last_is(bus, dev);
+        if same {
+            return;
+        }
+        if self.json() {
+            if open {
+                self.close_json_array();
+            }
+            self.open_json_array(Some(&buf));
+        } else {
+            if open {
+                self.indent_dec();
+            }
+            self.pr_out(&format!("{buf}:"));
+            self.newline();
+            self.indent_inc();
+        }
+        self.arr_last_set(bus, dev, None);
     }
 
     /// `pr_out_port_handle_end` (and `pr_out_region_handle_end`): a bare `\n` in text,

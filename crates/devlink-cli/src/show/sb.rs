@@ -1,6 +1,6 @@
 //! `devlink sb show`, `sb pool show`, `sb port pool show`, `sb tc bind show`:
 //! `pr_out_sb`, `pr_out_sb_pool`, `pr_out_sb_port_pool`, `pr_out_sb_tc_bind`.
-//! (Occupancy, `sb occupancy show`, is not rendered here.)
+//! (Occupancy, `sb occupancy show`: `sb_occ.rs`.)
 
 use devlink_wire::devlink::{Sb, SbPool, SbPortPool, SbTcPoolBind};
 
@@ -54,10 +54,9 @@ pub(crate) fn pr_out_sb_pool(p: &mut Printer, pool: &SbPool) {
     p.handle_end();
 }
 
-/// `pr_out_sb_port_pool` (the handle would be the netdev name with the ifname map
-/// loaded; without it, `bus/dev/index`).
+/// `pr_out_sb_port_pool` (the port by netdev name when it has one, without `-n`).
 pub(crate) fn pr_out_sb_port_pool(p: &mut Printer, pp: &SbPortPool) {
-    p.port_handle_start(&pp.handle.bus, &pp.handle.dev, pp.port_index, true);
+    p.nice_port_handle_start(&pp.handle.bus, &pp.handle.dev, pp.port_index, true);
     p.check_indent_newline();
     p.print_uint(Out::Any, Some("sb"), "sb %u", pp.sb_index);
     p.print_uint(Out::Any, Some("pool"), " pool %u", u32::from(pp.pool_index));
@@ -67,7 +66,7 @@ pub(crate) fn pr_out_sb_port_pool(p: &mut Printer, pp: &SbPortPool) {
 
 /// `pr_out_sb_tc_bind`.
 pub(crate) fn pr_out_sb_tc_bind(p: &mut Printer, b: &SbTcPoolBind) {
-    p.port_handle_start(&b.handle.bus, &b.handle.dev, b.port_index, true);
+    p.nice_port_handle_start(&b.handle.bus, &b.handle.dev, b.port_index, true);
     p.check_indent_newline();
     p.print_uint(Out::Any, Some("sb"), "sb %u", b.sb_index);
     p.print_uint(Out::Any, Some("tc"), " tc %u", u32::from(b.tc_index));
