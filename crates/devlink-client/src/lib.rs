@@ -5,6 +5,8 @@
 //!   blocking calls with receive timeouts, and the completion channel of `HELLO SYNC`.
 //! - [`msg`]: request builders and reply readers as bytes (no I/O).
 //! - [`SimClient`]: the `devlinkd_sim` family as method calls (`dlctl sim`).
+//! - [`WatchClient`]: the `devlinkd_watch` family (`docs/watch.md`): snapshots and
+//!   watches.
 //!
 //! Architecture invariant: depends on `devlink-wire` only among the workspace crates,
 //! never on the core or the simulator.
@@ -13,7 +15,9 @@ mod conn;
 pub mod msg;
 mod path;
 mod sim;
+mod watch;
 
 pub use conn::Connection;
 pub use path::{SOCKET_ENV, socket_path};
 pub use sim::{ClientError, SimClient};
+pub use watch::{Snapshot, WatchClient, WatchItem};

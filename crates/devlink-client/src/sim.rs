@@ -36,26 +36,27 @@ pub enum ClientError {
         /// Its extended ACK (message, missing attribute, …).
         ext: Box<ExtAck>,
     },
-    /// The daemon serves no `devlinkd_sim` family.
-    #[error("devlinkd serves no {SIM_GENL_NAME} family")]
-    NoFamily,
+    /// The daemon serves no family of that name.
+    #[error("devlinkd serves no {0} family")]
+    NoFamily(&'static str),
     /// A reply this client cannot read.
     #[error("unexpected reply: {0}")]
     Protocol(String),
 }
 
-/// A connection speaking `devlinkd_sim`.
+/// A connection speaking one of the daemon's own generic-netlink families: set up as
+/// iproute2 sets its sockets, the family resolved by name.
 #[derive(Debug)]
-pub struct SimClient {
-    conn: Connection,
-    family: u16,
-    seq: u32,
+pub(crate) struct GenlClient {
+    pub(crate) conn: Connection,
+    pub(crate) family: u16,
+    pub(crate) seq: u32,
 }
 
-impl SimClient {
+impl GenlClient {
     /// Connect to the daemon at `path`, set the socket up as iproute2 does and resolve
-    /// the family.
-    pub fn connect(path: &Path) -> Result<Self, ClientError> {
+    /// family `name`.
+    pub(crate) fn connect(path: &Path, name: &'static str) -> Result<Self, ClientError> {
         let conn = Connection::connect(path)?;
         for o in [opt::NETLINK_CAP_ACK, opt::NETLINK_EXT_ACK] {
             let set = Transport::SetOpt(SetOpt {
@@ -74,8 +75,7 @@ impl SimClient {
             family: 0,
             seq: 1,
         };
-        c.conn
-            .send(&msg::get_family(NLM_F_ACK, c.seq, SIM_GENL_NAME))?;
+        c.conn.send(&msg::get_family(NLM_F_ACK, c.seq, name))?;
         let mut family = None;
         let done = c.read_until_ack(&mut |m| {
             if let Payload::Ctrl(CtrlMessage {
@@ -87,32 +87,107 @@ impl SimClient {
             }
         });
         match done {
-            Err(ClientError::Nl { errno: 2, .. }) => return Err(ClientError::NoFamily),
+            Err(ClientError::Nl { errno: 2, .. }) => return Err(ClientError::NoFamily(name)),
             r => r?,
         }
-        c.family = family.ok_or(ClientError::NoFamily)?;
+        c.family = family.ok_or(ClientError::NoFamily(name))?;
         Ok(c)
+    }
+
+    /// Read datagrams until the current request's ACK, error or `NLMSG_DONE`; every
+    /// other message of this request goes to `each`, and every message with sequence
+    /// number 0 (unsolicited: watch events) to `other`.
+    pub(crate) fn read_until_ack_or(
+        &mut self,
+        each: &mut dyn FnMut(&Message),
+        other: &mut dyn FnMut(&Message),
+    ) -> Result<(), ClientError> {
+        loop {
+            let dg = self.conn.recv(TIMEOUT)?;
+            let mut done = None;
+            for raw in Messages::new(&dg) {
+                let raw = raw.map_err(|e| ClientError::Protocol(e.to_string()))?;
+                let m = Message::decode(&raw, Families { devlink: None })
+                    .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                if raw.header.seq != self.seq {
+                    if raw.header.seq == 0 {
+                        other(&m);
+                    }
+                    continue;
+                }
+                if done.is_some() {
+                    continue;
+                }
+                match ack_of(&m) {
+                    Some(result) => done = Some(result),
+                    None => each(&m),
+                }
+            }
+            if let Some(result) = done {
+                return result;
+            }
+        }
+    }
+
+    /// [`GenlClient::read_until_ack_or`], dropping unsolicited messages.
+    pub(crate) fn read_until_ack(
+        &mut self,
+        each: &mut dyn FnMut(&Message),
+    ) -> Result<(), ClientError> {
+        self.read_until_ack_or(each, &mut |_| {})
+    }
+}
+
+/// The outcome an ACK, error or `NLMSG_DONE` carries; `None` for other messages.
+pub(crate) fn ack_of(m: &Message) -> Option<Result<(), ClientError>> {
+    let (error, ext) = match &m.payload {
+        Payload::Error(e) => (e.error, &e.ext_ack),
+        Payload::Done(d) => (d.error.unwrap_or(0), &d.ext_ack),
+        _ => return None,
+    };
+    Some(if error == 0 {
+        Ok(())
+    } else {
+        Err(ClientError::Nl {
+            errno: error.saturating_neg(),
+            ext: Box::new(ext.clone()),
+        })
+    })
+}
+
+/// A connection speaking `devlinkd_sim`.
+#[derive(Debug)]
+pub struct SimClient {
+    inner: GenlClient,
+}
+
+impl SimClient {
+    /// Connect to the daemon at `path`, set the socket up as iproute2 does and resolve
+    /// the family.
+    pub fn connect(path: &Path) -> Result<Self, ClientError> {
+        GenlClient::connect(path, SIM_GENL_NAME).map(|inner| Self { inner })
     }
 
     /// The family id the daemon gave.
     #[must_use]
     pub const fn family(&self) -> u16 {
-        self.family
+        self.inner.family
     }
 
     /// Send `body` (as a dump with `dump`) and collect the `DEVICE` replies.
     pub fn request(&mut self, body: SimBody, dump: bool) -> Result<Vec<SimDevice>, ClientError> {
-        self.seq = self.seq.wrapping_add(1);
+        let c = &mut self.inner;
+        c.seq = c.seq.wrapping_add(1);
         let flags = if dump {
             NLM_F_ACK | NLM_F_DUMP
         } else {
             NLM_F_ACK
         };
-        self.conn
-            .send(&msg::sim_request(self.family, flags, self.seq, body))?;
-        let family = self.family;
+        c.conn
+            .send(&msg::sim_request(c.family, flags, c.seq, body))?;
+        let family = c.family;
         let mut devices = Vec::new();
-        self.read_until_ack(&mut |m| {
+        c.read_until_ack(&mut |m| {
             if let Some(SimMessage {
                 body: SimBody::Device(d),
                 ..
@@ -177,39 +252,6 @@ impl SimClient {
     /// The `GET` dump: every device with its knobs.
     pub fn list(&mut self) -> Result<Vec<SimDevice>, ClientError> {
         self.request(SimBody::Get(DeviceReq::default()), true)
-    }
-
-    /// Read datagrams until this request's ACK, error or `NLMSG_DONE`; every other
-    /// message of this request goes to `each`.
-    fn read_until_ack(&mut self, each: &mut dyn FnMut(&Message)) -> Result<(), ClientError> {
-        let families = Families { devlink: None };
-        loop {
-            let dg = self.conn.recv(TIMEOUT)?;
-            for raw in Messages::new(&dg) {
-                let raw = raw.map_err(|e| ClientError::Protocol(e.to_string()))?;
-                if raw.header.seq != self.seq {
-                    continue;
-                }
-                // devlinkd_sim messages decode as `Payload::Other` (see `msg::sim_message`).
-                let m = Message::decode(&raw, families)
-                    .map_err(|e| ClientError::Protocol(e.to_string()))?;
-                let (error, ext) = match &m.payload {
-                    Payload::Error(e) => (e.error, &e.ext_ack),
-                    Payload::Done(d) => (d.error.unwrap_or(0), &d.ext_ack),
-                    _ => {
-                        each(&m);
-                        continue;
-                    }
-                };
-                if error == 0 {
-                    return Ok(());
-                }
-                return Err(ClientError::Nl {
-                    errno: error.saturating_neg(),
-                    ext: Box::new(ext.clone()),
-                });
-            }
-        }
     }
 }
 
