@@ -1,7 +1,5 @@
-"""pyroute2 against devlinkd through the shim (run by tests/pyroute2.rs with LD_PRELOAD).
-
-argv[1]: iproute2's devlink (for a check still to come: a `config` subscriber hearing
-another client's reload; it hangs in `get()` today).
+"""pyroute2 against devlinkd through the shim (run by tests/pyroute2.rs with LD_PRELOAD):
+`DL` lists the devices and ports. `config` subscribers: pyroute2_config.py.
 
 Prints one line per check; the Rust side compares the whole output. Exit status 3 with
 "skip: ..." when pyroute2 cannot be imported.
@@ -12,12 +10,9 @@ import sys
 try:
     import pyroute2
     from pyroute2 import DL
-    from pyroute2.netlink.devlink import DevlinkSocket
 except ImportError as e:
     print(f"skip: pyroute2 cannot be imported ({e})")
     sys.exit(3)
-
-DEVLINK = sys.argv[1]
 
 
 def handle(msg):
