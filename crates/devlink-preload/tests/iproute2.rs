@@ -305,7 +305,7 @@ fn settle(buf: &Mutex<String>, len: usize) -> String {
 }
 
 #[test]
-fn monitor_across_a_reload_matches_the_daemons_notifications() {
+fn monitor_across_the_device_life_matches_the_daemons_notifications() {
     let d = Daemon::start("monitor");
     let mut reference = Reference::subscribe(&d);
     let mut child = d
@@ -329,19 +329,89 @@ fn monitor_across_a_reload_matches_the_daemons_notifications() {
     reference.drain();
     let mark = settle(&out, 1).len();
 
-    d.devlink(&["dev", "reload", "netdevsim/netdevsim0"]).ok();
-    let expected = reference.drain();
-    assert!(expected.contains("[port,new]"), "{expected}");
-    let got = settle(&out, mark + expected.len());
-    let got = got.get(mark..).unwrap_or_default();
-    let (want_lines, got_lines): (Vec<_>, Vec<_>) = (
-        expected.split_inclusive('\n').collect(),
-        got.split_inclusive('\n').collect(),
-    );
-    for (i, (w, g)) in want_lines.iter().zip(&got_lines).enumerate() {
-        assert_eq!(g, w, "line {i} of the monitor's output after the reload");
+    // Each step's notifications, as the daemon sent them and rendered by dlctl's
+    // monitor, must be what `devlink monitor` prints, line for line, in order; `shows`
+    // is one line that step must show.
+    let dev = "netdevsim/netdevsim5";
+    let steps: [(&str, &dyn Fn(), &str); 10] = [
+        (
+            "reload",
+            &|| drop(d.devlink(&["dev", "reload", "netdevsim/netdevsim0"])),
+            "[port,new]",
+        ),
+        (
+            "creation",
+            &|| drop(d.sim(&["new-device", "5", "--ports", "2"])),
+            "[dev,new]",
+        ),
+        (
+            "failing reload",
+            &|| {
+                drop(d.sim(&["set", "5", "fail_reload", "true"]));
+                drop(d.devlink(&["dev", "reload", dev]));
+            },
+            "[port,del]",
+        ),
+        (
+            "reload after the failure",
+            &|| {
+                drop(d.sim(&["set", "5", "fail_reload", "false"]));
+                drop(d.devlink(&["dev", "reload", dev]));
+            },
+            "[dev,new]",
+        ),
+        (
+            "flash",
+            &|| drop(d.devlink(&["dev", "flash", dev, "file", "fw.bin"])),
+            "[flash,",
+        ),
+        (
+            "health break",
+            &|| drop(d.sim(&["set", "5", "health/break_health", "oops"])),
+            "[health,",
+        ),
+        (
+            "snapshot",
+            &|| drop(d.devlink(&["region", "new", &format!("{dev}/dummy"), "snapshot", "7"])),
+            "[region,new]",
+        ),
+        (
+            "switchdev",
+            &|| drop(d.devlink(&["dev", "eswitch", "set", dev, "mode", "switchdev"])),
+            "",
+        ),
+        (
+            "VFs",
+            &|| drop(d.sim(&["sriov-numvfs", "5", "2"])),
+            "[port,new]",
+        ),
+        (
+            "deletion",
+            &|| drop(d.sim(&["del-device", "5"])),
+            "[dev,del]",
+        ),
+    ];
+    let mut mark = mark;
+    for (name, action, shows) in steps {
+        action();
+        let expected = reference.drain();
+        assert!(expected.contains(shows), "{name}: {expected}");
+        let all = settle(&out, mark + expected.len());
+        let got = all.get(mark..).unwrap_or_default();
+        let (want_lines, got_lines): (Vec<_>, Vec<_>) = (
+            expected.split_inclusive('\n').collect(),
+            got.split_inclusive('\n').collect(),
+        );
+        for (i, (w, g)) in want_lines.iter().zip(&got_lines).enumerate() {
+            assert_eq!(g, w, "{name}: line {i} of the monitor's output");
+        }
+        assert_eq!(
+            got_lines.len(),
+            want_lines.len(),
+            "{name}: monitor output:\n{got}"
+        );
+        mark = all.len();
     }
-    assert_eq!(got_lines.len(), want_lines.len(), "monitor output:\n{got}");
 
     // Ctrl-C ends the monitor cleanly.
     std::process::Command::new("kill")

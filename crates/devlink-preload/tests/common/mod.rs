@@ -182,8 +182,19 @@ impl Daemon {
 impl Daemon {
     /// Run `dlctl --socket SOCKET ARGS` (no shim) to completion.
     pub fn dlctl(&self, args: &[&str]) -> Run {
+        self.run_dlctl(&[], args)
+    }
+
+    /// Run `dlctl sim --socket SOCKET ARGS` to completion; it must succeed.
+    pub fn sim(&self, args: &[&str]) -> String {
+        self.run_dlctl(&["sim"], args).ok()
+    }
+
+    /// Run `dlctl PRE --socket SOCKET ARGS` to completion.
+    fn run_dlctl(&self, pre: &[&str], args: &[&str]) -> Run {
         let a = artefacts();
         let mut child = Command::new(&a.dlctl)
+            .args(pre)
             .arg("--socket")
             .arg(&self.socket)
             .args(args)
