@@ -56,6 +56,29 @@ fn first_positional(words: &[String]) -> Option<&str> {
     None
 }
 
+/// `dlctl --socket PATH sim …` as `dlctl sim --socket PATH …`: `--socket` goes before
+/// the object for the iproute2 commands, and is taken in the same place by the clap
+/// ones (which define it themselves).
+fn socket_after_command(words: Vec<String>) -> Vec<String> {
+    let mut before = Vec::new();
+    let mut it = words.into_iter();
+    let mut out = vec!["dlctl".to_owned()];
+    while let Some(w) = it.next() {
+        if w == "--socket" {
+            before.push(w);
+            before.extend(it.next());
+        } else if w.starts_with("--socket=") {
+            before.push(w);
+        } else {
+            out.push(w);
+            break;
+        }
+    }
+    out.extend(before);
+    out.extend(it);
+    out
+}
+
 fn main() -> ExitCode {
     let words: Vec<String> = std::env::args_os()
         .skip(1)
@@ -69,7 +92,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(code);
     }
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(socket_after_command(words));
     let result = match &cli.command {
         Command::Decode(args) => decode::run(args, &mut std::io::stdout().lock()),
         Command::Sim(args) => sim::run(

@@ -67,6 +67,12 @@ fn errors_print_as_iproute2_and_exit_1() {
         err.ends_with("kernel answers: No space left on device\n"),
         "{err}"
     );
+    // `--socket` before `sim`, as before an iproute2 object, is the same option.
+    let o = Command::new(DLCTL)
+        .args(["--socket", d.socket.to_str().unwrap(), "sim", "list"])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("netdevsim/netdevsim3"));
     // No daemon there: not a daemon's answer, exit 2.
     let o = Command::new(DLCTL)
         .args(["sim", "list", "--socket", "/nonexistent/d.sock"])
