@@ -1,7 +1,7 @@
 //! One stream per violation type: the checker must catch each, and accept the
 //! corrected stream.
 
-use devlink_core::checker::{Checker, Violation};
+use devlink_check::{Checker, Violation};
 use devlink_wire::devlink::{
     Dev, Handle, Port, Rate, RateKey, RegionEvent, RegionEventKind, Stats, Trap, TrapGroup,
     TrapMetadata, TrapPolicer,
