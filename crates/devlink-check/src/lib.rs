@@ -4,7 +4,10 @@
 //! --check` (which must not link the core) share one implementation.
 //!
 //! [`Checker`] takes events one at a time and answers each with a [`Violation`] when it
-//! breaks a rule; [`Checker::lost`] resets it after an overrun.
+//! breaks a rule; [`Checker::lost`] resets it after an overrun, and [`Checker::seed`] and
+//! [`Checker::assume`] let an observer that missed history (a monitor started on a
+//! populated daemon, or after an overrun) teach it what a dump showed, so that no false
+//! positive follows.
 
 mod checker;
 
