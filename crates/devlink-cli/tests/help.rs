@@ -17,6 +17,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("dev_help", &["dev", "help"]),
     ("port_function_help", &["port", "function", "help"]),
     ("sb_help", &["sb", "help"]),
+    ("monitor_help", &["monitor", "help"]),
     ("decode_help", &["decode", "--help"]),
     ("sim_help", &["sim", "--help"]),
     ("completions_help", &["completions", "--help"]),

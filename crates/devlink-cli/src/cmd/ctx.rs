@@ -85,6 +85,8 @@ pub(crate) struct Ctx<'a> {
     pub opts: Options,
     /// `--socket`.
     pub socket: Option<PathBuf>,
+    /// `--check` (dlctl's): `monitor` checks the notification order.
+    pub check: bool,
     conn: Option<Devlink>,
     /// Standard output.
     pub out: &'a mut dyn Write,
@@ -103,6 +105,7 @@ impl<'a> Ctx<'a> {
         Self {
             opts,
             socket,
+            check: false,
             conn: None,
             out,
             err,

@@ -25,6 +25,7 @@ pub(crate) fn run(words: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) 
     };
     let verbose = parsed.opts.verbose;
     let mut ctx = Ctx::new(parsed.opts, parsed.socket, out, err);
+    ctx.check = parsed.check;
     let mut a = Argv::new(parsed.rest);
     match object(&mut ctx, &mut a) {
         Ok(()) => 0,
@@ -80,6 +81,7 @@ fn object(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
 struct Parsed {
     opts: Options,
     socket: Option<PathBuf>,
+    check: bool,
     rest: Vec<String>,
 }
 
@@ -88,10 +90,12 @@ enum Early {
     Exit(String, u8),
 }
 
-/// `getopt_long(argc, argv, "Vfb:njpvsN:ix", …)` plus dlctl's `--socket PATH`.
+/// `getopt_long(argc, argv, "Vfb:njpvsN:ix", …)` plus dlctl's `--socket PATH` and
+/// `--check`.
 fn options(words: Vec<String>) -> Result<Parsed, Early> {
     let mut opts = Options::default();
     let mut socket = None;
+    let mut check = false;
     let mut rest = Vec::new();
     let mut it = words.into_iter();
     let bad = |msg: String| Early::Exit(format!("{msg}\n{}", usage::MAIN), 1);
@@ -112,6 +116,7 @@ fn options(words: Vec<String>) -> Result<Parsed, Early> {
                 "statistics" => opts.stats = true,
                 "iec" => opts.use_iec = true,
                 "no-nice-names" | "hex" | "force" => {}
+                "check" => check = true,
                 "socket" => match value.or_else(|| it.next()) {
                     Some(p) => socket = Some(PathBuf::from(p)),
                     None => {
@@ -145,7 +150,12 @@ fn options(words: Vec<String>) -> Result<Parsed, Early> {
             }
         }
     }
-    Ok(Parsed { opts, socket, rest })
+    Ok(Parsed {
+        opts,
+        socket,
+        check,
+        rest,
+    })
 }
 
 fn version() -> Early {

@@ -1,0 +1,156 @@
+//! A fake devlinkd: one `SOCK_SEQPACKET` listener that speaks just enough of the
+//! transport (docs/transport.md) for `dlctl monitor`: `SETOPT` and `MEMBERSHIP` answered
+//! in-band, nlctrl `GETFAMILY` answered with the devlink family (id 0x14, `config`
+//! group 2) and an ACK, every dump answered from a fixed table and `NLMSG_DONE`. Once
+//! the client has subscribed and finished its dumps, it sends a scripted notification
+//! stream and closes the connection.
+
+use std::os::fd::OwnedFd;
+use std::path::Path;
+use std::thread::JoinHandle;
+
+use devlink_wire::ctrl::{CtrlBody, CtrlMessage, devlink_family};
+use devlink_wire::message::{DevlinkBody, DevlinkMessage, Message, Payload};
+use devlink_wire::nl::flags::{NLM_F_DUMP, NLM_F_MULTI};
+use devlink_wire::nl::{
+    DoneMsg, ErrorMsg, ExtAck, GENL_ID_CTRL, GenlHeader, Messages, NLMSG_DONE, NLMSG_ERROR,
+    NlmsgHeader,
+};
+use devlink_wire::spec::Cmd;
+use devlink_wire::transport::{DEVLINKD_NLMSG_TRANSPORT, Membership, SetOpt, Transport};
+use rustix::net::{AddressFamily, RecvFlags, SendFlags, SocketAddrUnix, SocketType};
+
+/// The devlink family id and `config` group the fake announces.
+const FAMILY: u16 = 0x14;
+const CONFIG_GROUP: u32 = 2;
+
+/// What the fake serves: the dump replies per request command, and the stream.
+pub(crate) struct Script {
+    /// `(request command, replies)`: what a dump of that command returns.
+    pub dumps: Vec<(Cmd, Vec<(Cmd, DevlinkBody)>)>,
+    /// The notifications sent after the last dump of the client.
+    pub stream: Vec<(Cmd, DevlinkBody)>,
+    /// How many dumps the client does before the stream starts (9 under `--check`).
+    pub dumps_before_stream: usize,
+}
+
+/// Listen at `path` and serve one client with `script` on a thread.
+pub(crate) fn serve(path: &Path, script: Script) -> JoinHandle<()> {
+    let listener = rustix::net::socket(AddressFamily::UNIX, SocketType::SEQPACKET, None).unwrap();
+    rustix::net::bind(&listener, &SocketAddrUnix::new(path).unwrap()).unwrap();
+    rustix::net::listen(&listener, 1).unwrap();
+    std::thread::spawn(move || {
+        let conn = rustix::net::accept(&listener).unwrap();
+        session(&conn, &script);
+    })
+}
+
+fn session(conn: &OwnedFd, script: &Script) {
+    let mut subscribed = false;
+    let mut dumps = 0;
+    let mut buf = vec![0u8; 65536];
+    while !(subscribed && dumps == script.dumps_before_stream) {
+        let (n, _) = rustix::net::recv(conn, &mut buf, RecvFlags::empty()).unwrap();
+        assert!(n > 0, "the client left before the stream");
+        for raw in Messages::new(&buf[..n]) {
+            let raw = raw.unwrap();
+            let h = raw.header;
+            if h.ty == DEVLINKD_NLMSG_TRANSPORT {
+                let (_, t) = Transport::parse(raw.bytes).unwrap();
+                let reply = match t {
+                    Transport::SetOpt(o) => Transport::SetOpt(SetOpt {
+                        errno: Some(0),
+                        ..o
+                    }),
+                    Transport::Membership(m) => {
+                        subscribed = true;
+                        Transport::Membership(Membership {
+                            errno: Some(0),
+                            ..m
+                        })
+                    }
+                    other => panic!("unexpected transport op {other:?}"),
+                };
+                send(conn, &reply.to_message(0, h.seq, 0).unwrap());
+            } else if h.ty == GENL_ID_CTRL {
+                let mut out = Vec::new();
+                CtrlMessage::reply(CtrlBody::NewFamily(devlink_family(FAMILY, CONFIG_GROUP)))
+                    .emit(header(h.ty, 0, h.seq), &mut out)
+                    .unwrap();
+                send(conn, &out);
+                send(conn, &ack(raw.bytes, h.seq));
+            } else if h.ty == FAMILY && h.flags & NLM_F_DUMP == NLM_F_DUMP {
+                let cmd = raw.bytes.get(16).copied().unwrap();
+                let mut out = Vec::new();
+                for (req, replies) in &script.dumps {
+                    if *req as u8 == cmd {
+                        for (reply_cmd, body) in replies {
+                            out.extend(devlink(*reply_cmd, body, NLM_F_MULTI, h.seq));
+                        }
+                    }
+                }
+                out.extend(done(h.seq));
+                send(conn, &out);
+                dumps += 1;
+            } else {
+                panic!("unexpected request {h:?}");
+            }
+        }
+    }
+    for (cmd, body) in &script.stream {
+        send(conn, &devlink(*cmd, body, 0, 0));
+    }
+    // Dropping the connection ends the client's stream.
+}
+
+fn send(conn: &OwnedFd, datagram: &[u8]) {
+    rustix::net::send(conn, datagram, SendFlags::NOSIGNAL).unwrap();
+}
+
+fn header(ty: u16, flags: u16, seq: u32) -> NlmsgHeader {
+    NlmsgHeader {
+        len: 0,
+        ty,
+        flags,
+        seq,
+        pid: 0,
+    }
+}
+
+/// A devlink message: a dump reply (`seq`) or a notification (seq 0).
+fn devlink(cmd: Cmd, body: &DevlinkBody, flags: u16, seq: u32) -> Vec<u8> {
+    Message {
+        header: header(FAMILY, flags, seq),
+        payload: Payload::Devlink(DevlinkMessage {
+            genl: GenlHeader::new(cmd as u8, 1),
+            body: body.clone(),
+        }),
+        padding: Vec::new(),
+    }
+    .encode()
+    .unwrap()
+}
+
+fn ack(request: &[u8], seq: u32) -> Vec<u8> {
+    let (msg, flags) = ErrorMsg::reply_to(request, 0, ExtAck::default(), true, true);
+    Message {
+        header: header(NLMSG_ERROR, flags, seq),
+        payload: Payload::Error(msg),
+        padding: Vec::new(),
+    }
+    .encode()
+    .unwrap()
+}
+
+fn done(seq: u32) -> Vec<u8> {
+    Message {
+        header: header(NLMSG_DONE, NLM_F_MULTI, seq),
+        payload: Payload::Done(DoneMsg {
+            error: Some(0),
+            ext_ack: ExtAck::default(),
+        }),
+        padding: Vec::new(),
+    }
+    .encode()
+    .unwrap()
+}
