@@ -10,11 +10,10 @@ use std::path::Path;
 use std::thread::JoinHandle;
 
 use devlink_wire::ctrl::{CtrlBody, CtrlMessage, devlink_family};
-use devlink_wire::message::{DevlinkBody, DevlinkMessage, Message, Payload};
+use devlink_wire::message::{DevlinkBody, Message, Payload};
 use devlink_wire::nl::flags::{NLM_F_DUMP, NLM_F_MULTI};
 use devlink_wire::nl::{
-    DoneMsg, ErrorMsg, ExtAck, GENL_ID_CTRL, GenlHeader, Messages, NLMSG_DONE, NLMSG_ERROR,
-    NlmsgHeader,
+    DoneMsg, ErrorMsg, ExtAck, GENL_ID_CTRL, Messages, NLMSG_DONE, NLMSG_ERROR, NlmsgHeader,
 };
 use devlink_wire::spec::Cmd;
 use devlink_wire::transport::{DEVLINKD_NLMSG_TRANSPORT, Membership, SetOpt, Transport};
@@ -119,16 +118,7 @@ fn header(ty: u16, flags: u16, seq: u32) -> NlmsgHeader {
 
 /// A devlink message: a dump reply (`seq`) or a notification (seq 0).
 fn devlink(cmd: Cmd, body: &DevlinkBody, flags: u16, seq: u32) -> Vec<u8> {
-    Message {
-        header: header(FAMILY, flags, seq),
-        payload: Payload::Devlink(DevlinkMessage {
-            genl: GenlHeader::new(cmd as u8, 1),
-            body: body.clone(),
-        }),
-        padding: Vec::new(),
-    }
-    .encode()
-    .unwrap()
+    devlink_client::msg::devlink_message(FAMILY, flags, seq, cmd, body.clone())
 }
 
 fn ack(request: &[u8], seq: u32) -> Vec<u8> {
