@@ -1,9 +1,9 @@
 //! A fake devlinkd: one `SOCK_SEQPACKET` listener that speaks just enough of the
 //! transport (docs/transport.md) for `dlctl monitor`: `SETOPT` and `MEMBERSHIP` answered
 //! in-band, nlctrl `GETFAMILY` answered with the devlink family (id 0x14, `config`
-//! group 2) and an ACK, every dump answered from a fixed table and `NLMSG_DONE`. Once
-//! the client has subscribed and finished its dumps, it sends a scripted notification
-//! stream and closes the connection.
+//! group 2) and an ACK, dumps answered from a table and `NLMSG_DONE`. Once the client
+//! has subscribed it plays a script — notifications, overruns, rounds of dumps — and
+//! closes the connection.
 
 use std::os::fd::OwnedFd;
 use std::path::Path;
@@ -23,18 +23,21 @@ use rustix::net::{AddressFamily, RecvFlags, SendFlags, SocketAddrUnix, SocketTyp
 const FAMILY: u16 = 0x14;
 const CONFIG_GROUP: u32 = 2;
 
-/// What the fake serves: the dump replies per request command, and the stream.
-pub(crate) struct Script {
-    /// `(request command, replies)`: what a dump of that command returns.
-    pub dumps: Vec<(Cmd, Vec<(Cmd, DevlinkBody)>)>,
-    /// The notifications sent after the last dump of the client.
-    pub stream: Vec<(Cmd, DevlinkBody)>,
-    /// How many dumps the client does before the stream starts (9 under `--check`).
-    pub dumps_before_stream: usize,
+/// `(request command, replies)`: what a dump of that command returns (others: none).
+pub(crate) type Dumps = Vec<(Cmd, Vec<(Cmd, DevlinkBody)>)>;
+
+/// One step of the script.
+pub(crate) enum Step {
+    /// Send a notification.
+    Notify(Cmd, DevlinkBody),
+    /// Send the transport's `OVERRUN` (notifications were dropped).
+    Overrun,
+    /// Answer this many dump requests from the table.
+    Serve(usize, Dumps),
 }
 
 /// Listen at `path` and serve one client with `script` on a thread.
-pub(crate) fn serve(path: &Path, script: Script) -> JoinHandle<()> {
+pub(crate) fn serve(path: &Path, script: Vec<Step>) -> JoinHandle<()> {
     let listener = rustix::net::socket(AddressFamily::UNIX, SocketType::SEQPACKET, None).unwrap();
     rustix::net::bind(&listener, &SocketAddrUnix::new(path).unwrap()).unwrap();
     rustix::net::listen(&listener, 1).unwrap();
@@ -44,13 +47,31 @@ pub(crate) fn serve(path: &Path, script: Script) -> JoinHandle<()> {
     })
 }
 
-fn session(conn: &OwnedFd, script: &Script) {
+fn session(conn: &OwnedFd, script: &[Step]) {
     let mut subscribed = false;
+    requests(conn, &mut subscribed, 0, &[]);
+    for step in script {
+        match step {
+            Step::Notify(cmd, body) => send(conn, &devlink(*cmd, body, 0, 0)),
+            Step::Overrun => send(conn, &Transport::Overrun.to_message(0, 0, 0).unwrap()),
+            Step::Serve(n, dumps) => requests(conn, &mut subscribed, *n, dumps),
+        }
+    }
+    // Dropping the connection ends the client's stream.
+}
+
+/// Answer requests until the client has subscribed and `n` dumps are answered.
+fn requests(
+    conn: &OwnedFd,
+    subscribed: &mut bool,
+    n: usize,
+    table: &[(Cmd, Vec<(Cmd, DevlinkBody)>)],
+) {
     let mut dumps = 0;
     let mut buf = vec![0u8; 65536];
-    while !(subscribed && dumps == script.dumps_before_stream) {
+    while !(*subscribed && dumps == n) {
         let (n, _) = rustix::net::recv(conn, &mut buf, RecvFlags::empty()).unwrap();
-        assert!(n > 0, "the client left before the stream");
+        assert!(n > 0, "the client left before the script ended");
         for raw in Messages::new(&buf[..n]) {
             let raw = raw.unwrap();
             let h = raw.header;
@@ -62,7 +83,7 @@ fn session(conn: &OwnedFd, script: &Script) {
                         ..o
                     }),
                     Transport::Membership(m) => {
-                        subscribed = true;
+                        *subscribed = true;
                         Transport::Membership(Membership {
                             errno: Some(0),
                             ..m
@@ -81,7 +102,7 @@ fn session(conn: &OwnedFd, script: &Script) {
             } else if h.ty == FAMILY && h.flags & NLM_F_DUMP == NLM_F_DUMP {
                 let cmd = raw.bytes.get(16).copied().unwrap();
                 let mut out = Vec::new();
-                for (req, replies) in &script.dumps {
+                for (req, replies) in table {
                     if *req as u8 == cmd {
                         for (reply_cmd, body) in replies {
                             out.extend(devlink(*reply_cmd, body, NLM_F_MULTI, h.seq));
@@ -96,10 +117,6 @@ fn session(conn: &OwnedFd, script: &Script) {
             }
         }
     }
-    for (cmd, body) in &script.stream {
-        send(conn, &devlink(*cmd, body, 0, 0));
-    }
-    // Dropping the connection ends the client's stream.
 }
 
 fn send(conn: &OwnedFd, datagram: &[u8]) {

@@ -28,7 +28,7 @@ use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
 
 use common::daemon::{DLCTL, Daemon};
-use fake::Script;
+use fake::{Dumps, Step};
 
 fn nsim(n: u32) -> Handle {
     Handle::new("netdevsim", format!("netdevsim{n}"))
@@ -47,28 +47,30 @@ fn port(n: u32, index: u32) -> DevlinkBody {
 
 /// The fake daemon's state before the monitor starts: netdevsim1 with port 0, which
 /// the monitor learns from its seeding dump (never from a notification).
-fn dumps() -> Vec<(Cmd, Vec<(Cmd, DevlinkBody)>)> {
+fn dumps() -> Dumps {
     vec![
         (Cmd::Get, vec![(Cmd::New, dev(1))]),
         (Cmd::PortGet, vec![(Cmd::PortNew, port(1, 0))]),
     ]
 }
 
-/// `dlctl [--check] monitor` against a fake daemon serving `stream`.
+/// `dlctl [--check] monitor` against a fake daemon serving `stream` (after the
+/// seeding dumps under `--check`).
 fn monitor_fake(name: &str, check: bool, stream: Vec<(Cmd, DevlinkBody)>) -> Output {
+    // dev, port, param, region, trap, trap-group, trap-policer, lc, rate.
+    let seeding = Step::Serve(if check { 9 } else { 0 }, dumps());
+    let script = std::iter::once(seeding)
+        .chain(stream.into_iter().map(|(c, b)| Step::Notify(c, b)))
+        .collect();
+    run_fake(name, check, script)
+}
+
+fn run_fake(name: &str, check: bool, script: Vec<Step>) -> Output {
     let dir = std::env::temp_dir().join(format!("dlctl-check-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let socket = dir.join("fake.sock");
-    let server = fake::serve(
-        &socket,
-        Script {
-            dumps: dumps(),
-            stream,
-            // dev, port, param, region, trap, trap-group, trap-policer, lc, rate.
-            dumps_before_stream: if check { 9 } else { 0 },
-        },
-    );
+    let server = fake::serve(&socket, script);
     let mut cmd = Command::new(DLCTL);
     if check {
         cmd.arg("--check");
@@ -285,4 +287,41 @@ fn monitor_check_reports_nothing_on_the_real_daemon_with_churn() {
     ] {
         assert!(out.contains(seen), "{seen} missing from\n{out}");
     }
+}
+
+/// After an overrun the checker forgets what it knew and learns again from the
+/// re-dump: netdevsim0's port 2 (announced in the lost events) is known, netdevsim1's
+/// port 0 (deleted in them) is not. Deleting both instances then breaks no rule.
+#[test]
+fn monitor_check_relearns_after_an_overrun() {
+    let after: Dumps = vec![
+        (Cmd::Get, vec![(Cmd::New, dev(0)), (Cmd::New, dev(1))]),
+        (
+            Cmd::PortGet,
+            vec![(Cmd::PortNew, port(0, 1)), (Cmd::PortNew, port(0, 2))],
+        ),
+    ];
+    let script = vec![
+        Step::Serve(9, dumps()),
+        Step::Notify(Cmd::New, dev(0)),
+        Step::Notify(Cmd::PortNew, port(0, 1)),
+        Step::Overrun,
+        // The seeding dumps, and health (printed after an overrun, as without --check).
+        Step::Serve(10, after),
+        Step::Notify(Cmd::PortDel, port(0, 2)),
+        Step::Notify(Cmd::PortDel, port(0, 1)),
+        Step::Notify(Cmd::Del, dev(0)),
+        Step::Notify(Cmd::Del, dev(1)),
+    ];
+    let out = run_fake("overrun", true, script);
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "devlink answers: No buffer space available (events were lost; re-dumping)\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("[port,get] netdevsim/netdevsim0/2"),
+        "{stdout}"
+    );
 }
