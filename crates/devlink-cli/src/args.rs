@@ -137,10 +137,12 @@ impl Argv {
 
     /// `dl_argv_handle`: `bus/dev`.
     pub(crate) fn handle(&mut self) -> Result<Handle, ArgError> {
-        // 6.1's `ident_str_validate(str, 1)`: one message for absent and malformed.
+        // 6.1's `ident_str_validate(str, 1)`, then the same line for absent and
+        // malformed.
         match self.next_word() {
             Some(s) if s.matches('/').count() == 1 => Ok(split_dev(&s)),
-            _ => Err(ArgError::new(
+            s => Err(malformed(
+                s.is_some(),
                 "Devlink identification (\"bus_name/dev_name\") expected",
             )),
         }
@@ -191,8 +193,9 @@ impl Argv {
         // 6.1's `ident_str_validate(str, 2)`.
         let s = match self.next_word() {
             Some(s) if s.matches('/').count() == 2 => s,
-            _ => {
-                return Err(ArgError::new(
+            s => {
+                return Err(malformed(
+                    s.is_some(),
                     "Expected \"bus_name/dev_name/region\" identification.",
                 ));
             }
@@ -250,6 +253,19 @@ impl Argv {
             "Command \"{}\" not found",
             self.peek().unwrap_or("")
         ))
+    }
+}
+
+/// A handle error: `ident_str_validate`'s "Wrong identification string format." first
+/// when a word was there but had the wrong number of `/`, then the caller's `line`.
+fn malformed(present: bool, line: &str) -> ArgError {
+    if present {
+        ArgError::lines(vec![
+            "Wrong identification string format.".into(),
+            line.into(),
+        ])
+    } else {
+        ArgError::new(line)
     }
 }
 
@@ -340,7 +356,15 @@ mod tests {
             argv(&["a/b/c"]).region_handle(),
             Ok((Handle::new("a", "b"), "c".to_owned()))
         );
-        assert_eq!(argv(&["a"]).handle().unwrap_err().0.len(), 1);
+        // iproute2 6.1 (`ident_str_validate`): a malformed handle gets one more line.
+        assert_eq!(argv(&[]).handle().unwrap_err().0.len(), 1);
+        assert_eq!(
+            argv(&["a"]).handle().unwrap_err().0,
+            [
+                "Wrong identification string format.",
+                "Devlink identification (\"bus_name/dev_name\") expected"
+            ]
+        );
         assert_eq!(
             argv(&["eth0"]).port_ident(),
             Ok(PortIdent::Netdev("eth0".into()))

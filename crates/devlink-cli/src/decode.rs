@@ -13,6 +13,8 @@ use devlink_wire::spec::{Cmd, Space};
 use devlink_wire::tree::{self, Node, TreeCtx, Value};
 use serde_json::{Value as Json, json};
 
+use crate::decode_order::OrderCheck;
+
 /// Options of `dlctl decode`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct DecodeArgs {
@@ -24,6 +26,11 @@ pub(crate) struct DecodeArgs {
     /// Re-encode every message with the typed codec and report each byte that differs.
     #[arg(long)]
     pub check_roundtrip: bool,
+    /// Run the ordering checker over the devlink notifications (one copy of each, in
+    /// capture order) and report every rule they break; exit 1 if any. Instances
+    /// registered before the capture started are not judged (up to their DEL).
+    #[arg(long)]
+    pub check_order: bool,
     /// The devlink family id, when the capture holds no CTRL_CMD_NEWFAMILY to learn it from.
     #[arg(long, value_name = "ID")]
     pub devlink_id: Option<u16>,
@@ -124,6 +131,7 @@ pub(crate) fn run(args: &DecodeArgs, out: &mut impl std::io::Write) -> Result<i3
         devlink: args.devlink_id,
     };
     let mut tally = Tally::default();
+    let mut order = OrderCheck::default();
     let mut json_out = Vec::new();
     for dg in &datagrams {
         if dg.protocol != NETLINK_GENERIC {
@@ -152,6 +160,9 @@ pub(crate) fn run(args: &DecodeArgs, out: &mut impl std::io::Write) -> Result<i3
                 }
             };
             families.learn(&m);
+            if args.check_order {
+                order.message(dg.index, &m, families);
+            }
             let mut problems = Vec::new();
             if args.check_roundtrip {
                 problems = roundtrip(&m, families);
@@ -193,7 +204,13 @@ pub(crate) fn run(args: &DecodeArgs, out: &mut impl std::io::Write) -> Result<i3
             tally.failed
         )?;
     }
-    Ok(i32::from(tally.failed > 0))
+    if args.check_order {
+        for v in &order.violations {
+            writeln!(out, "{v}")?;
+        }
+        writeln!(out, "{}", order.summary())?;
+    }
+    Ok(i32::from(tally.failed > 0 || !order.violations.is_empty()))
 }
 
 /// Decode with the typed codec, re-encode, and list every difference.

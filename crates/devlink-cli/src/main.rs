@@ -13,6 +13,7 @@ mod args;
 mod cmd;
 mod completions;
 mod decode;
+mod decode_order;
 mod errors;
 mod man;
 mod rate_value;

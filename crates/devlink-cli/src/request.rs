@@ -50,6 +50,9 @@ pub(crate) struct Devlink {
     family: u16,
     config_group: Option<u32>,
     seq: u32,
+    /// Subscribed: notifications (and overruns) read while waiting for a reply are kept
+    /// here, in order, for [`Devlink::events`], instead of being skipped.
+    pending: Option<Vec<Event>>,
     /// Warnings (`extack` messages of successful ACKs) to print, in order.
     pub warnings: Vec<String>,
 }
@@ -67,6 +70,7 @@ impl Devlink {
             family: 0,
             config_group: None,
             seq,
+            pending: None,
             warnings: Vec::new(),
         };
         for o in [opt::NETLINK_CAP_ACK, opt::NETLINK_EXT_ACK] {
@@ -157,7 +161,10 @@ impl Devlink {
             errno: None,
         }))?;
         match reply {
-            Transport::Membership(Membership { errno: Some(0), .. }) => Ok(()),
+            Transport::Membership(Membership { errno: Some(0), .. }) => {
+                self.pending = Some(Vec::new());
+                Ok(())
+            }
             Transport::Membership(Membership {
                 errno: Some(errno), ..
             }) => Err(RequestError::Nl {
@@ -168,10 +175,24 @@ impl Devlink {
         }
     }
 
-    /// Wait for the next datagram of notifications (forever): its events in order.
+    /// Wait for the next datagram of notifications (forever): its events in order; the
+    /// events kept while a request was waiting for its reply come first.
     pub(crate) fn events(&mut self) -> Result<Vec<Event>, RequestError> {
+        let kept = self.take_pending();
+        if !kept.is_empty() {
+            return Ok(kept);
+        }
         let dg = self.conn.recv(Duration::from_secs(3600 * 24 * 365))?;
         Ok(self.parse_events(&dg))
+    }
+
+    /// The events that came while requests waited for their replies, in order (none
+    /// before [`Devlink::subscribe`]).
+    pub(crate) fn take_pending(&mut self) -> Vec<Event> {
+        self.pending
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// [`Devlink::events`], waiting at most `timeout`: `None` if nothing came.
@@ -188,11 +209,24 @@ impl Devlink {
 
     /// The events of one datagram, in order.
     fn parse_events(&self, dg: &[u8]) -> Vec<Event> {
+        self.events_of(dg, false)
+    }
+
+    /// The events of a datagram read while waiting for a reply: notifications only
+    /// (`nlmsg_seq` 0), never a reply.
+    fn parse_notifications(&self, dg: &[u8]) -> Vec<Event> {
+        self.events_of(dg, true)
+    }
+
+    fn events_of(&self, dg: &[u8], seq0_only: bool) -> Vec<Event> {
         let families = Families {
             devlink: Some(self.family),
         };
         let mut out = Vec::new();
         for raw in Messages::new(dg).map_while(Result::ok) {
+            if seq0_only && raw.header.seq != 0 {
+                continue;
+            }
             if raw.header.ty == DEVLINKD_NLMSG_TRANSPORT {
                 if let Ok((_, Transport::Overrun)) = Transport::parse(raw.bytes) {
                     out.push(Event::Overrun);
@@ -212,13 +246,20 @@ impl Devlink {
     }
 
     /// Read datagrams until this request's ACK, error or `NLMSG_DONE`; every other
-    /// message of this request goes to `each`. Notifications (seq 0) are skipped.
+    /// message of this request goes to `each`. Notifications (seq 0) are kept for
+    /// [`Devlink::events`] once subscribed, else skipped.
     fn read_until_ack(&mut self, each: &mut dyn FnMut(&Message)) -> Result<(), RequestError> {
         let families = Families {
             devlink: (self.family != 0).then_some(self.family),
         };
         loop {
             let dg = self.conn.recv(TIMEOUT)?;
+            if self.pending.is_some() {
+                let events = self.parse_notifications(&dg);
+                if let Some(kept) = self.pending.as_mut() {
+                    kept.extend(events);
+                }
+            }
             for raw in Messages::new(&dg) {
                 let raw = raw.map_err(|e| RequestError::Protocol(e.to_string()))?;
                 if raw.header.seq != self.seq || raw.header.ty == DEVLINKD_NLMSG_TRANSPORT {

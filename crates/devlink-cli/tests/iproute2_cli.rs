@@ -161,7 +161,7 @@ fn errors_and_exit_codes() {
         ),
         (
             &["dev", "show", "bad"],
-            "Devlink identification (\"bus_name/dev_name\") expected\n",
+            "Wrong identification string format.\nDevlink identification (\"bus_name/dev_name\") expected\n",
         ),
         (&["foo"], "Object \"foo\" not found\n"),
         (&["dev", "frob"], "Command \"frob\" not found\n"),

@@ -118,8 +118,10 @@ fn recv_on(
     if got.flags.contains(ReturnFlags::TRUNC) {
         return Err(io::Error::other("datagram longer than 4096 bytes"));
     }
-    if got.bytes == 0 && got.flags.is_empty() {
-        // A SOCK_SEQPACKET read of 0 bytes: the daemon closed the connection.
+    if got.bytes == 0 {
+        // A SOCK_SEQPACKET read of 0 bytes: the daemon closed the connection (it never
+        // sends an empty datagram). The returned flags are not empty then: the kernel
+        // echoes MSG_CMSG_CLOEXEC, so they cannot tell EOF apart.
         return Err(io::Error::from(io::ErrorKind::UnexpectedEof));
     }
     buf.truncate(got.bytes);

@@ -10,14 +10,16 @@ use devlink_wire::spec::{Cmd, ParamCmode, VarAttrType};
 use devlink_wire::transport::Transport;
 use devlink_wire::watch::{WatchBody, WatchMessage};
 
-/// A devlink request (`NLM_F_REQUEST` is added to `flags`), genl version 1.
+/// A devlink message as the daemon sends it: a notification (`seq` 0, `flags` 0) or a
+/// dump reply part (`NLM_F_MULTI`, the request's `seq`); genl version 1, `nlmsg_pid` 0.
+/// What a test playing the daemon sends.
 #[must_use]
-pub fn devlink_request(family: u16, flags: u16, seq: u32, cmd: Cmd, body: DevlinkBody) -> Vec<u8> {
+pub fn devlink_message(family: u16, flags: u16, seq: u32, cmd: Cmd, body: DevlinkBody) -> Vec<u8> {
     Message {
         header: NlmsgHeader {
             len: 0,
             ty: family,
-            flags: flags | devlink_wire::nl::flags::NLM_F_REQUEST,
+            flags,
             seq,
             pid: 0,
         },
@@ -29,6 +31,18 @@ pub fn devlink_request(family: u16, flags: u16, seq: u32, cmd: Cmd, body: Devlin
     }
     .encode()
     .unwrap_or_default()
+}
+
+/// A devlink request (`NLM_F_REQUEST` is added to `flags`), genl version 1.
+#[must_use]
+pub fn devlink_request(family: u16, flags: u16, seq: u32, cmd: Cmd, body: DevlinkBody) -> Vec<u8> {
+    devlink_message(
+        family,
+        flags | devlink_wire::nl::flags::NLM_F_REQUEST,
+        seq,
+        cmd,
+        body,
+    )
 }
 
 /// A controller request (`NLM_F_REQUEST` added), genl version 1.

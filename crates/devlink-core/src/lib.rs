@@ -11,7 +11,8 @@
 //! - [`checker`] validates any event stream against the notification contract, and
 //!   [`fold`] replays a stream into the state a dump shows.
 
-pub mod checker;
+/// The ordering checker, from the `devlink-check` crate (kept here for the core's users).
+pub use devlink_check as checker;
 pub mod fold;
 
 mod core;

@@ -85,6 +85,8 @@ pub(crate) struct Ctx<'a> {
     pub opts: Options,
     /// `--socket`.
     pub socket: Option<PathBuf>,
+    /// `--check` (dlctl's): `monitor` checks the notification order.
+    pub check: bool,
     conn: Option<Devlink>,
     /// The netdev names of the ports (`dl->ifname_map_list`), loaded on first use.
     ifnames: Option<Vec<IfName>>,
@@ -105,6 +107,7 @@ impl<'a> Ctx<'a> {
         Self {
             opts,
             socket,
+            check: false,
             conn: None,
             ifnames: None,
             out,

@@ -24,11 +24,42 @@ pub(crate) fn run(words: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) 
         }
     };
     let verbose = parsed.opts.verbose;
-    let mut ctx = Ctx::new(parsed.opts, parsed.socket, out, err);
+    let json = parsed.opts.json;
+    let mut out = Tracked {
+        inner: out,
+        wrote: false,
+    };
+    let mut ctx = Ctx::new(parsed.opts, parsed.socket, &mut out, err);
+    ctx.check = parsed.check;
     let mut a = Argv::new(parsed.rest);
-    match object(&mut ctx, &mut a) {
+    let result = object(&mut ctx, &mut a);
+    let code = match &result {
         Ok(()) => 0,
         Err(e) => e.report(ctx.err, verbose),
+    };
+    // iproute2 closes its JSON writer at exit (`delete_json_obj_plain` → `jsonw_destroy`),
+    // which ends standard output with a newline; it stands alone when the command printed
+    // nothing there (a do command, an argument error, help). Not when it never connected.
+    if json && !out.wrote && !matches!(result, Err(CmdError::Connect(_))) {
+        let _ = out.write_all(b"\n");
+    }
+    code
+}
+
+/// Standard output, remembering whether anything was written.
+struct Tracked<'a> {
+    inner: &'a mut dyn Write,
+    wrote: bool,
+}
+
+impl Write for Tracked<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.wrote |= !buf.is_empty();
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -81,6 +112,7 @@ fn object(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
 struct Parsed {
     opts: Options,
     socket: Option<PathBuf>,
+    check: bool,
     rest: Vec<String>,
 }
 
@@ -89,13 +121,16 @@ enum Early {
     Exit(String, u8),
 }
 
-/// `getopt_long(argc, argv, "Vfb:njpvsN:ix", …)` plus dlctl's `--socket PATH`.
+/// `getopt_long(argc, argv, "Vfb:njpvsN:ix", …)` plus dlctl's `--socket PATH` and
+/// `--check`.
 fn options(words: Vec<String>) -> Result<Parsed, Early> {
     let mut opts = Options::default();
     let mut socket = None;
+    let mut check = false;
     let mut rest = Vec::new();
     let mut it = words.into_iter();
-    let bad = |msg: String| Early::Exit(format!("{msg}\n{}", usage::MAIN), 1);
+    // getopt's complaint, then `main`'s default case: "Unknown option." and the usage.
+    let bad = |msg: String| Early::Exit(format!("{msg}\nUnknown option.\n{}", usage::MAIN), 1);
     while let Some(w) = it.next() {
         if w == "--" {
             rest.extend(it.by_ref());
@@ -114,6 +149,7 @@ fn options(words: Vec<String>) -> Result<Parsed, Early> {
                 "iec" => opts.use_iec = true,
                 "no-nice-names" => opts.no_nice_names = true,
                 "hex" | "force" => {}
+                "check" => check = true,
                 "socket" => match value.or_else(|| it.next()) {
                     Some(p) => socket = Some(PathBuf::from(p)),
                     None => {
@@ -142,13 +178,21 @@ fn options(words: Vec<String>) -> Result<Parsed, Early> {
                 'V' => return Err(version()),
                 'h' => return Err(Early::Exit(usage::MAIN.to_owned(), 0)),
                 'b' | 'N' => {
-                    return Err(bad(format!("dlctl: option -{c} is not supported")));
+                    return Err(Early::Exit(
+                        format!("dlctl: option -{c} is not supported\n{}", usage::MAIN),
+                        1,
+                    ));
                 }
                 _ => return Err(bad(format!("dlctl: invalid option -- '{c}'"))),
             }
         }
     }
-    Ok(Parsed { opts, socket, rest })
+    Ok(Parsed {
+        opts,
+        socket,
+        check,
+        rest,
+    })
 }
 
 fn version() -> Early {

@@ -100,6 +100,8 @@ pub(crate) const RATE: &str = r#"Usage: dlctl port function rate help
 pub(crate) const MONITOR: &str = r#"Usage: dlctl monitor [ all | OBJECT-LIST ]
 where  OBJECT-LIST := { dev | port | lc | health | trap | trap-group | trap-policer |
                       param | region | flash | rate }
+       dlctl --check monitor …   checks the notification order of every object and
+                                 exits 1 at the end of the stream if a rule was broken
 "#;
 
 /// `cmd_resource_help`.
@@ -129,6 +131,6 @@ pub(crate) const TRAP: &str = r#"Usage: dlctl trap set DEV trap TRAP [ action { 
 pub(crate) const MAIN: &str = r#"Usage: dlctl [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { dev | port | lc | sb | monitor | resource | region | health | trap | rate }
        OPTIONS := { -V[ersion] | -n[o-nice-names] | -j[son] | -p[retty] | -v[erbose] -s[tatistics] -[he]x |
-                   --socket PATH }
+                   --socket PATH | --check }
        dlctl { decode | sim | completions } …   (dlctl's own; see dlctl decode --help)
 "#;

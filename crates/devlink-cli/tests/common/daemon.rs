@@ -75,15 +75,21 @@ pub(crate) struct Daemon {
 impl Daemon {
     /// `name`: the test's, so that tests running in parallel do not share a directory.
     pub(crate) fn start(name: &str) -> Self {
-        Self::start_with(name, None)
+        Self::start_with(name, None, false)
+    }
+
+    /// [`Daemon::start`] with the daemon's demo devices (`netdevsim/netdevsim0`,
+    /// `pci/0000:03:00.0`).
+    pub(crate) fn start_demo(name: &str) -> Self {
+        Self::start_with(name, None, true)
     }
 
     /// [`Daemon::start`] with the devices of a `--config` file (`toml`).
     pub(crate) fn start_with_config(name: &str, toml: &str) -> Self {
-        Self::start_with(name, Some(toml))
+        Self::start_with(name, Some(toml), false)
     }
 
-    fn start_with(name: &str, config: Option<&str>) -> Self {
+    fn start_with(name: &str, config: Option<&str>, demo: bool) -> Self {
         let dir = std::env::temp_dir().join(format!("dlctl-sim-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -94,7 +100,7 @@ impl Daemon {
             let file = dir.join("devlinkd.toml");
             std::fs::write(&file, toml).unwrap();
             cmd.arg("--config").arg(file);
-        } else {
+        } else if !demo {
             cmd.arg("--no-default-devices");
         }
         let child = cmd

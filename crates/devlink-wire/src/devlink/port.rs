@@ -67,6 +67,37 @@ pub struct Port {
     pub unknown: Vec<UnknownAttr>,
 }
 
+impl Port {
+    /// Port `index` of `handle` as the kernel's first `PORT_NEW` shows it
+    /// (`devl_port_register`): type `NOTSET`, no netdev, nothing else set.
+    #[must_use]
+    pub fn new(handle: Handle, index: u32) -> Self {
+        Self {
+            handle,
+            index,
+            port_type: PortType::Notset,
+            desired_type: None,
+            netdev_ifindex: None,
+            netdev_name: None,
+            ibdev_name: None,
+            lanes: None,
+            splittable: None,
+            flavour: None,
+            number: None,
+            split_group: None,
+            split_subport_number: None,
+            controller: None,
+            pci_pf: None,
+            pci_vf: None,
+            pci_sf: None,
+            external: None,
+            function: None,
+            linecard_index: None,
+            unknown: Vec::new(),
+        }
+    }
+}
+
 /// `DEVLINK_ATTR_PORT_FUNCTION` (space `enum devlink_port_function_attr`): the function
 /// behind a port. The kernel opens it without `NLA_F_NESTED`; iproute2 with it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -1,13 +1,13 @@
 //! One stream per violation type: the checker must catch each, and accept the
 //! corrected stream.
 
-use devlink_core::checker::{Checker, Violation};
+use devlink_check::{Checker, Violation};
 use devlink_wire::devlink::{
     Dev, Handle, Port, Rate, RateKey, RegionEvent, RegionEventKind, Stats, Trap, TrapGroup,
     TrapMetadata, TrapPolicer,
 };
 use devlink_wire::message::DevlinkBody;
-use devlink_wire::spec::{Cmd, PortType, TrapAction, TrapType};
+use devlink_wire::spec::{Cmd, TrapAction, TrapType};
 
 fn h() -> Handle {
     Handle::new("netdevsim", "netdevsim10")
@@ -21,29 +21,7 @@ fn dev() -> DevlinkBody {
 }
 
 fn port(index: u32) -> DevlinkBody {
-    DevlinkBody::Port(std::sync::Arc::new(Port {
-        handle: h(),
-        index,
-        port_type: PortType::Notset,
-        desired_type: None,
-        netdev_ifindex: None,
-        netdev_name: None,
-        ibdev_name: None,
-        lanes: None,
-        splittable: None,
-        flavour: None,
-        number: None,
-        split_group: None,
-        split_subport_number: None,
-        controller: None,
-        pci_pf: None,
-        pci_vf: None,
-        pci_sf: None,
-        external: None,
-        function: None,
-        linecard_index: None,
-        unknown: Vec::new(),
-    }))
+    DevlinkBody::Port(std::sync::Arc::new(Port::new(h(), index)))
 }
 
 fn policer(id: u32) -> DevlinkBody {
@@ -286,4 +264,87 @@ fn param() -> devlink_wire::devlink::Param {
         param_unknown: Vec::new(),
         unknown: Vec::new(),
     }
+}
+
+/// A checker that learnt the instance, port 1, a group and its trap from a dump.
+fn seeded() -> Checker {
+    let mut c = Checker::new();
+    for b in [dev(), port(1), leaf(1), group("g", None), trap("t", "g")] {
+        c.seed(&b);
+    }
+    c
+}
+
+#[test]
+fn seeded_objects_are_known_without_their_new() {
+    let mut c = seeded();
+    // Deleting what the dump showed, children first, then the instance: no violation.
+    for (cmd, body) in [
+        (Cmd::TrapDel, trap("t", "g")),
+        (Cmd::TrapGroupDel, group("g", None)),
+        (Cmd::RateDel, leaf(1)),
+        (Cmd::PortDel, port(1)),
+        (Cmd::Del, dev()),
+    ] {
+        assert_eq!(c.check(None, cmd, &body), Ok(()), "{cmd:?}");
+    }
+}
+
+#[test]
+fn seeded_checker_still_catches_violations() {
+    // A parent deleted before its seeded child.
+    let mut c = seeded();
+    let v = c.check(None, Cmd::PortDel, &port(1));
+    assert!(
+        matches!(v, Err(Violation::ChildRemains { at: 0, .. })),
+        "{v:?}"
+    );
+    // The instance deleted while a seeded port remains.
+    let mut c = seeded();
+    c.check(None, Cmd::RateDel, &leaf(1)).unwrap();
+    let v = c.check(None, Cmd::Del, &dev());
+    assert!(
+        matches!(v, Err(Violation::NotEmptyAtDel { at: 1, .. })),
+        "{v:?}"
+    );
+    // A seeded region with a snapshot cannot go before the snapshot.
+    let mut c = Checker::new();
+    c.seed(&DevlinkBody::from(devlink_wire::devlink::Region {
+        handle: h(),
+        port_index: None,
+        name: "dummy".into(),
+        size: 1,
+        max_snapshots: 1,
+        snapshots: vec![7],
+        unknown: Vec::new(),
+    }));
+    let v = c.check(None, Cmd::RegionDel, &region(RegionEventKind::Size(1)));
+    assert!(matches!(v, Err(Violation::ChildRemains { .. })), "{v:?}");
+    c.check(None, Cmd::RegionDel, &region(RegionEventKind::Snapshot(7)))
+        .unwrap();
+}
+
+#[test]
+fn assumed_events_are_counted_and_applied_unchecked() {
+    let mut c = Checker::new();
+    // Received while the seeding dump was under way: a port whose instance the dump
+    // has not shown yet, the instance's NEW, a DEL of something never seen.
+    c.assume(Cmd::PortNew, &port(3));
+    c.assume(Cmd::New, &dev());
+    c.assume(Cmd::PortNew, &port(3));
+    c.assume(Cmd::PortDel, &port(9));
+    // Judged from here on: event numbers continue the stream's.
+    assert_eq!(c.check(None, Cmd::PortDel, &port(3)), Ok(()));
+    let v = c.check(None, Cmd::PortDel, &port(3));
+    assert!(
+        matches!(v, Err(Violation::DelOfUnknown { at: 5, .. })),
+        "{v:?}"
+    );
+    // An assumed instance DEL ends the instance: its events are outside the window.
+    c.assume(Cmd::Del, &dev());
+    let v = c.check(None, Cmd::PortNew, &port(0));
+    assert!(
+        matches!(v, Err(Violation::OutsideWindow { at: 7, .. })),
+        "{v:?}"
+    );
 }

@@ -179,6 +179,53 @@ impl Checker {
         self.instances.clear();
     }
 
+    /// An object a dump showed exists: recorded without checks, and without counting an
+    /// event. An observer that missed history (it subscribed after instances were
+    /// registered, or lost events: kernel-semantics N1, N7) seeds the checker with a
+    /// dump taken after subscribing — instances first, then every replayable object —
+    /// so that later events about those objects are judged against what exists. Takes
+    /// the `GET` replies (a region with its snapshots); other bodies are ignored.
+    pub fn seed(&mut self, body: &DevlinkBody) {
+        let Some(handle) = body_handle(body).or(match body {
+            DevlinkBody::Region(r) => Some(&r.handle),
+            _ => None,
+        }) else {
+            return;
+        };
+        let m = self.instances.entry(handle.clone()).or_default();
+        if let DevlinkBody::Region(r) = body {
+            let snaps = m.regions.entry((r.port_index, r.name.clone())).or_default();
+            snaps.extend(r.snapshots.iter().copied());
+        } else {
+            record(m, true, body);
+        }
+    }
+
+    /// An event that cannot be judged: one received while the state it applies to was
+    /// still being learnt (between subscribing and the end of the seeding dump, whose
+    /// parts may come before or after it). Applied without checks, and counted as an
+    /// event, so that event numbers stay those of the stream.
+    pub fn assume(&mut self, cmd: Cmd, body: &DevlinkBody) {
+        self.at += 1;
+        let Some(handle) = body_handle(body) else {
+            return;
+        };
+        match (cmd, self.instances.get_mut(handle)) {
+            (Cmd::New, None) => {
+                self.instances.insert(handle.clone(), Model::default());
+            }
+            (Cmd::Del, Some(_)) => {
+                self.instances.remove(handle);
+            }
+            (_, Some(m)) => {
+                if let Some(new) = kind(cmd) {
+                    record(m, new, body);
+                }
+            }
+            (_, None) => {}
+        }
+    }
+
     /// Check one event. `revision` is the core's revision when known.
     pub fn check(
         &mut self,
@@ -335,6 +382,114 @@ fn describe(cmd: Cmd, body: &DevlinkBody) -> String {
         },
         DevlinkBody::Linecard(l) => format!("line card {}", l.index),
         _ => format!("{cmd:?}"),
+    }
+}
+
+/// Whether a sub-object command announces (`true`) or deletes (`false`) its object.
+fn kind(cmd: Cmd) -> Option<bool> {
+    match cmd {
+        Cmd::PortNew
+        | Cmd::ParamNew
+        | Cmd::TrapPolicerNew
+        | Cmd::TrapGroupNew
+        | Cmd::TrapNew
+        | Cmd::RateNew
+        | Cmd::RegionNew
+        | Cmd::LinecardNew => Some(true),
+        Cmd::PortDel
+        | Cmd::ParamDel
+        | Cmd::TrapPolicerDel
+        | Cmd::TrapGroupDel
+        | Cmd::TrapDel
+        | Cmd::RateDel
+        | Cmd::RegionDel
+        | Cmd::LinecardDel => Some(false),
+        _ => None,
+    }
+}
+
+/// Record an object's announcement (`new`) or deletion without checking any rule
+/// (what [`Checker::seed`] and [`Checker::assume`] do). A deletion takes its children
+/// with it, as a re-dump would no longer show them.
+fn record(m: &mut Model, new: bool, body: &DevlinkBody) {
+    match body {
+        DevlinkBody::Port(p) if new => {
+            m.ports.insert(p.index, p.linecard_index);
+        }
+        DevlinkBody::Port(p) => {
+            m.ports.remove(&p.index);
+            m.rates.remove(&format!("rate leaf {}", p.index));
+            m.regions.retain(|(port, _), _| *port != Some(p.index));
+        }
+        DevlinkBody::Param(p) if new => {
+            m.params.insert(p.name.clone());
+        }
+        DevlinkBody::Param(p) => {
+            m.params.remove(&p.name);
+        }
+        DevlinkBody::TrapPolicer(p) if new => {
+            m.policers.insert(p.id);
+        }
+        DevlinkBody::TrapPolicer(p) => {
+            m.policers.remove(&p.id);
+        }
+        DevlinkBody::TrapGroup(g) if new => {
+            m.groups.insert(g.name.clone(), g.policer_id);
+        }
+        DevlinkBody::TrapGroup(g) => {
+            m.groups.remove(&g.name);
+            m.traps.retain(|_, grp| *grp != g.name);
+        }
+        DevlinkBody::Trap(t) if new => {
+            m.traps.insert(t.name.clone(), t.group.clone());
+        }
+        DevlinkBody::Trap(t) => {
+            m.traps.remove(&t.name);
+        }
+        DevlinkBody::Rate(r) if new => {
+            m.rates.insert(rate_name(&r.key), r.parent.clone());
+        }
+        DevlinkBody::Rate(r) => {
+            m.rates.remove(&rate_name(&r.key));
+            if let RateKey::Node(n) = &r.key {
+                for parent in m.rates.values_mut() {
+                    if parent.as_deref() == Some(n.as_str()) {
+                        *parent = None;
+                    }
+                }
+            }
+        }
+        DevlinkBody::RegionEvent(r) => {
+            let key = (r.port_index, r.name.clone());
+            match (new, r.kind) {
+                (true, RegionEventKind::Size(_)) => {
+                    m.regions.entry(key).or_default();
+                }
+                (true, RegionEventKind::Snapshot(id)) => {
+                    m.regions.entry(key).or_default().insert(id);
+                }
+                (false, RegionEventKind::Size(_)) => {
+                    m.regions.remove(&key);
+                }
+                (false, RegionEventKind::Snapshot(id)) => {
+                    if let Some(snaps) = m.regions.get_mut(&key) {
+                        snaps.remove(&id);
+                    }
+                }
+            }
+        }
+        DevlinkBody::Linecard(l) if new => {
+            m.linecards.insert(l.index);
+        }
+        DevlinkBody::Linecard(l) => {
+            m.linecards.remove(&l.index);
+            for lc in m.ports.values_mut() {
+                if *lc == Some(l.index) {
+                    *lc = None;
+                }
+            }
+        }
+        _ => {}
     }
 }
 
