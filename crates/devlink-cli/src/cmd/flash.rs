@@ -99,7 +99,9 @@ pub(crate) fn flash(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         let _ = tx.send(Msg::Done(r, std::mem::take(&mut requester.warnings)));
     });
 
-    let mut status = StatusCtx::new(handle, std::io::stdout().is_terminal());
+    // On a terminal, progress bars (not with -j: iproute2's lines go with the JSON).
+    let tty = std::io::stdout().is_terminal();
+    let mut status = StatusCtx::new(handle, tty, tty && !ctx.opts.json);
     let mut result = None;
     while let Ok(msg) = rx.recv() {
         match msg {
@@ -172,6 +174,8 @@ fn listen(l: &mut Devlink, tx: &mpsc::Sender<Msg>, done: &AtomicBool) {
 /// `struct cmd_dev_flash_status_ctx`.
 struct StatusCtx {
     handle: Handle,
+    /// Bars on a terminal instead of the lines.
+    bars: Option<super::flash_bar::Bars>,
     tty: bool,
     last_msg: Option<String>,
     last_component: Option<String>,
@@ -181,9 +185,10 @@ struct StatusCtx {
 }
 
 impl StatusCtx {
-    fn new(handle: Handle, tty: bool) -> Self {
+    fn new(handle: Handle, tty: bool, bars: bool) -> Self {
         Self {
             handle,
+            bars: bars.then(super::flash_bar::Bars::default),
             tty,
             last_msg: None,
             last_component: None,
@@ -200,6 +205,15 @@ impl StatusCtx {
         }
         if f.handle != self.handle {
             // iproute2 returns MNL_CB_ERROR here (another device's flash).
+            return Ok(());
+        }
+        if let Some(bars) = &mut self.bars {
+            if cmd == Cmd::FlashUpdateEnd {
+                bars.finish();
+                self.received_end = true;
+            } else {
+                bars.status(f);
+            }
             return Ok(());
         }
         let out = &mut *ctx.out;

@@ -5,6 +5,7 @@ mod dev;
 mod dpipe;
 mod entry;
 mod flash;
+mod flash_bar;
 mod health;
 mod help;
 mod monitor;
