@@ -100,7 +100,9 @@ impl Core {
         let inst = self.instances.get_mut(&id)?;
         if inst.is_registered() {
             // The driver may change what its getters answer (e-switch, shared buffers).
-            self.notifier.dirty.others(id);
+            self.notifier
+                .dirty
+                .kinds(id, crate::watch::dirty::DRIVER_KINDS);
         }
         let mut driver = inst.driver.take()?;
         let result = self

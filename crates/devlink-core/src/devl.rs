@@ -51,7 +51,22 @@ impl Devl<'_> {
     pub(crate) fn changed(&mut self) {
         self.notifier.bump();
         if self.inst.is_registered() {
-            self.notifier.dirty.others(self.id);
+            self.notifier
+                .dirty
+                .kinds(self.id, crate::watch::dirty::OTHERS);
+        }
+    }
+
+    /// Count one state change that touched only port `index` (and what hangs off it
+    /// in the shared buffers): the watch state renders that port again, not every
+    /// object of the instance.
+    pub(crate) fn port_changed(&mut self, index: u32) {
+        self.notifier.bump();
+        self.port_touched(index);
+        if self.inst.is_registered() && !self.inst.objects.sbs.is_empty() {
+            self.notifier
+                .dirty
+                .kinds(self.id, crate::watch::dirty::PORT_KINDS);
         }
     }
 

@@ -99,8 +99,7 @@ impl Devl<'_> {
         // A new port has no nested instance (`port_fn_devlink_set` comes after).
         set_fn_devlink(&mut port, None);
         self.inst.objects.ports.insert(index, Arc::new(port));
-        self.port_touched(index);
-        self.changed();
+        self.port_changed(index);
         self.port_notify(index, Cmd::PortNew);
         Ok(())
     }
@@ -142,7 +141,7 @@ impl Devl<'_> {
         port.ibdev_name = None;
         (port.netdev_ifindex, port.netdev_name) =
             netdev.map_or((None, None), |(i, n)| (Some(i), Some(n.into())));
-        self.changed();
+        self.port_changed(index);
         self.port_notify(index, Cmd::PortNew);
         Ok(())
     }
@@ -154,7 +153,7 @@ impl Devl<'_> {
         port.netdev_ifindex = None;
         port.netdev_name = None;
         port.ibdev_name = None;
-        self.changed();
+        self.port_changed(index);
         self.port_notify(index, Cmd::PortNew);
         Ok(())
     }
@@ -171,7 +170,7 @@ impl Devl<'_> {
         let shown = port.function.as_ref().and_then(|f| f.devlink.clone());
         port.function = function;
         set_fn_devlink(port, shown);
-        self.changed();
+        self.port_changed(index);
         self.port_notify(index, Cmd::PortNew);
         Ok(())
     }
@@ -184,7 +183,7 @@ impl Devl<'_> {
         ty: PortType,
     ) -> Result<(), CoreError> {
         self.port_mut(index)?.desired_type = Some(ty);
-        self.changed();
+        self.port_changed(index);
         self.port_notify(index, Cmd::PortNew);
         Ok(())
     }
@@ -198,7 +197,7 @@ impl Devl<'_> {
         let before = port.function.clone();
         set_fn_devlink(port, shown);
         if port.function != before {
-            self.changed();
+            self.port_changed(index);
             self.port_notify(index, Cmd::PortNew);
         }
     }

@@ -100,7 +100,13 @@ impl SbDump {
 /// driver error (the watch state renders objects with this; a failed read leaves them
 /// as they were).
 pub(crate) fn sb_objects(inst: &Instance, kind: SbDump) -> Result<Vec<Reply>, DriverError> {
-    let ports: Vec<u32> = inst.objects.ports.keys().copied().collect();
+    if inst.objects.sbs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ports: Vec<u32> = match kind {
+        SbDump::PortPool | SbDump::TcBind => inst.objects.ports.keys().copied().collect(),
+        SbDump::Sb | SbDump::Pool => Vec::new(),
+    };
     let mut out = Vec::new();
     for sb in &inst.objects.sbs {
         for k in 0..kind.len(sb, ports.len()) {

@@ -4,14 +4,31 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use devlink_wire::watch::WatchKind;
+
 use crate::InstanceId;
+
+/// Every kind but ports.
+pub(crate) const OTHERS: u32 = !WatchKind::Port.bit();
+
+/// What a driver's getters answer (a driver call may change it): the e-switch and the
+/// shared buffers.
+pub(crate) const DRIVER_KINDS: u32 = WatchKind::Eswitch.bit()
+    | WatchKind::Sb.bit()
+    | WatchKind::SbPool.bit()
+    | WatchKind::SbPortPool.bit()
+    | WatchKind::SbTcBind.bit();
+
+/// What a port's coming, going or changing changes besides the port: its shared-buffer
+/// bindings.
+pub(crate) const PORT_KINDS: u32 = WatchKind::SbPortPool.bit() | WatchKind::SbTcBind.bit();
 
 /// The marks of one instance.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Marks {
-    /// Every object but the ports may have changed (they are few: rendered again and
-    /// compared).
-    pub(crate) others: bool,
+    /// The kinds (bit N for [`WatchKind`] N, ports excepted) whose objects may have
+    /// changed: rendered again and compared.
+    pub(crate) kinds: u32,
     /// Every port may have changed (registration, unregistration).
     pub(crate) all_ports: bool,
     /// These ports may have changed.
@@ -29,9 +46,9 @@ impl Dirty {
         self.marks.entry(id).or_default()
     }
 
-    /// Something other than a port changed.
-    pub(crate) fn others(&mut self, id: InstanceId) {
-        self.of(id).others = true;
+    /// Objects of these kinds (bits) may have changed.
+    pub(crate) fn kinds(&mut self, id: InstanceId, kinds: u32) {
+        self.of(id).kinds |= kinds & OTHERS;
     }
 
     /// Port `index` changed (or came or went).
@@ -45,7 +62,7 @@ impl Dirty {
     /// Anything about the instance changed (it came or went).
     pub(crate) fn all(&mut self, id: InstanceId) {
         let m = self.of(id);
-        m.others = true;
+        m.kinds = OTHERS;
         m.all_ports = true;
         m.ports.clear();
     }
