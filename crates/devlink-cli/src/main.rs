@@ -2,7 +2,8 @@
 //!
 //! `dlctl [OPTIONS] OBJECT COMMAND …` speaks to devlinkd with iproute2 `devlink`'s
 //! vocabulary and output (`cmd/`); `dlctl decode` decodes netlink captures and `dlctl
-//! sim` drives the daemon's simulated devices, `dlctl completions SHELL` prints a
+//! sim` drives the daemon's simulated devices, `dlctl snapshot` and `dlctl watch` show
+//! the objects at a revision and their changes, `dlctl completions SHELL` prints a
 //! completion script, `dlctl man` the man page (clap subcommands).
 
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ mod man;
 mod rate_value;
 mod request;
 mod sim;
+mod watch;
 
 /// devlink from the command line, with iproute2 devlink's vocabulary.
 #[derive(Debug, Parser)]
@@ -38,10 +40,16 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the dlctl(1) man page (roff: `dlctl man | man -l -`).
     Man(man::ManArgs),
+    /// Print every object (or those the filter selects) and the revision it reflects
+    /// (the devlinkd_watch family).
+    Snapshot(watch::SnapshotArgs),
+    /// Print every change with its revision, from now or from --from REV, until the
+    /// daemon cancels the watch.
+    Watch(watch::WatchArgs),
 }
 
 /// The words clap handles; everything else is an iproute2 command line.
-const CLAP_COMMANDS: &[&str] = &["decode", "sim", "completions", "man"];
+const CLAP_COMMANDS: &[&str] = &["decode", "sim", "completions", "man", "snapshot", "watch"];
 
 /// The first word that is not an option (nor `--socket`'s value).
 fn first_positional(words: &[String]) -> Option<&str> {
@@ -83,6 +91,18 @@ fn main() -> ExitCode {
             Ok(0)
         }
         Command::Man(_) => man::run(&mut std::io::stdout().lock()).map(|()| 0),
+        Command::Snapshot(args) => watch::snapshot(
+            args,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )
+        .map(i32::from),
+        Command::Watch(args) => watch::watch(
+            args,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )
+        .map(i32::from),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,
