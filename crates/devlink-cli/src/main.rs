@@ -64,6 +64,28 @@ fn first_positional(words: &[String]) -> Option<&str> {
     None
 }
 
+/// `dlctl -j snapshot …` as `dlctl snapshot -j …`: options may come first, as for the
+/// iproute2 commands (only `snapshot` and `watch`, whose options are their own).
+fn options_after_watch_command(words: Vec<String>) -> Vec<String> {
+    let at = words
+        .iter()
+        .position(|w| w == "snapshot" || w == "watch")
+        .filter(|&i| first_positional(&words) == words.get(i).map(String::as_str));
+    let mut out = vec!["dlctl".to_owned()];
+    match at {
+        Some(i) => {
+            let mut words = words;
+            let rest = words.split_off(i);
+            let mut rest = rest.into_iter();
+            out.extend(rest.next());
+            out.extend(words);
+            out.extend(rest);
+        }
+        None => out.extend(words),
+    }
+    out
+}
+
 fn main() -> ExitCode {
     let words: Vec<String> = std::env::args_os()
         .skip(1)
@@ -77,7 +99,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(code);
     }
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(options_after_watch_command(words));
     let result = match &cli.command {
         Command::Decode(args) => decode::run(args, &mut std::io::stdout().lock()),
         Command::Sim(args) => sim::run(

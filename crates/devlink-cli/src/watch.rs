@@ -9,11 +9,11 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Args;
 use devlink_cli::show::{
-    Options, render_bookmark, render_cancelled, render_event, render_snapshot,
+    Options, render_bookmark, render_cancelled, render_event, render_relist, render_snapshot,
 };
 use devlink_client::{ClientError, WatchClient, WatchItem, socket_path};
 use devlink_wire::nl::ExtAck;
-use devlink_wire::watch::{Filter, WatchKind, WatchReq};
+use devlink_wire::watch::{Cancelled, Filter, WatchEvent, WatchKind, WatchOp, WatchReq};
 
 /// What `dlctl snapshot` and `dlctl watch` share.
 #[derive(Debug, Clone, Args)]
@@ -57,6 +57,10 @@ pub(crate) struct WatchArgs {
     /// Ask for a bookmark every MS milliseconds.
     #[arg(long, value_name = "MS")]
     bookmark_ms: Option<u32>,
+    /// When the daemon cancels the watch: say why, print `[REV] relist` and every object
+    /// of a fresh snapshot (as `put` events of its revision), and watch on from it.
+    #[arg(long)]
+    relist: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -78,42 +82,81 @@ pub(crate) fn snapshot(
     }
 }
 
-/// `dlctl watch`: runs until the daemon cancels the watch or goes away (exit 1).
+/// `dlctl watch`: runs until the daemon cancels the watch (without `--relist`) or goes
+/// away (exit 1).
 pub(crate) fn watch(
     args: &WatchArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let filter = parse_filter(&args.common.filter)?;
-    let mut client = connect(&args.common)?;
-    let req = WatchReq {
-        from: args.from,
-        filter,
-        max_lag: args.max_lag,
-        bookmark_ms: args.bookmark_ms,
-        unknown: Vec::new(),
-    };
-    if let Err(e) = client.watch(req) {
-        return refused(e, err);
-    }
     let opts = args.common.opts();
+    let mut from = args.from;
+    loop {
+        let mut client = connect(&args.common)?;
+        let req = WatchReq {
+            from,
+            filter: filter.clone(),
+            max_lag: args.max_lag,
+            bookmark_ms: args.bookmark_ms,
+            unknown: Vec::new(),
+        };
+        if let Err(e) = client.watch(req) {
+            return refused(e, err);
+        }
+        let c = match follow(&mut client, &opts, out, err)? {
+            Ok(c) => c,
+            Err(code) => return Ok(code),
+        };
+        out.write_all(render_cancelled(&c, opts.clone()).as_bytes())?;
+        out.flush()?;
+        if !args.relist {
+            let errno = i32::try_from(c.errno).unwrap_or(i32::MAX);
+            crate::errors::print_error(errno, &ExtAck::msg(&c.message), err)?;
+            return Ok(1);
+        }
+        crate::errors::print_warning(&c.message, err)?;
+        let snap = match connect(&args.common)?.snapshot(None, &filter) {
+            Ok(s) => s,
+            Err(e) => return refused(e, err),
+        };
+        let revision = snap.end.revision;
+        out.write_all(render_relist(revision, opts.clone()).as_bytes())?;
+        let count = snap.objects.len();
+        for (i, (kind, object)) in snap.objects.into_iter().enumerate() {
+            let e = WatchEvent {
+                revision,
+                op: WatchOp::Put,
+                kind,
+                last: i + 1 == count,
+                object,
+            };
+            out.write_all(render_event(&e, opts.clone()).as_bytes())?;
+        }
+        out.flush()?;
+        from = Some(revision);
+    }
+}
+
+/// Print what the watch delivers until it is cancelled (`Ok(Ok(_))`) or the connection
+/// ends (`Ok(Err(exit code))`, the reason printed).
+fn follow(
+    client: &mut WatchClient,
+    opts: &Options,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Result<Cancelled, u8>> {
     loop {
         let text = match client.next(Duration::from_secs(3600)) {
             Ok(WatchItem::Event(e)) => render_event(&e, opts.clone()),
             Ok(WatchItem::Bookmark(b)) => render_bookmark(b, opts.clone()),
-            Ok(WatchItem::Cancelled(c)) => {
-                out.write_all(render_cancelled(&c, opts.clone()).as_bytes())?;
-                out.flush()?;
-                let errno = i32::try_from(c.errno).unwrap_or(i32::MAX);
-                crate::errors::print_error(errno, &ExtAck::msg(&c.message), err)?;
-                return Ok(1);
-            }
+            Ok(WatchItem::Cancelled(c)) => return Ok(Ok(c)),
             Err(ClientError::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => continue,
             Err(ClientError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
                 writeln!(err, "dlctl: the daemon closed the connection")?;
-                return Ok(1);
+                return Ok(Err(1));
             }
-            Err(e) => return refused(e, err),
+            Err(e) => return refused(e, err).map(Err),
         };
         out.write_all(text.as_bytes())?;
         out.flush()?;

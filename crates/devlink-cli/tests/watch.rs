@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
@@ -67,6 +67,19 @@ impl Watcher {
                 return got;
             }
         }
+    }
+}
+
+impl Watcher {
+    /// Stop it; what it wrote to standard error.
+    fn stop(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut err = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            e.read_to_string(&mut err).unwrap();
+        }
+        err
     }
 }
 
@@ -139,6 +152,9 @@ fn snapshot_lists_every_object_and_its_revision() {
         port["object"]["netdevsim/netdevsim1/0"]["flavour"],
         "physical"
     );
+    // Options may come first, as for the iproute2 commands.
+    let first: Value = serde_json::from_str(&stdout(&d.run(&["-j", "snapshot"]))).unwrap();
+    assert_eq!(first, j);
     // -j -p is the same document.
     let pretty: Value = serde_json::from_str(&stdout(&d.run(&["snapshot", "-j", "-p"]))).unwrap();
     assert_eq!(pretty, j);
@@ -264,6 +280,24 @@ fn too_old_future_and_cancelled_are_errors() {
     let last: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
     assert_eq!(last["event"], "cancelled");
     assert_eq!(last["errno"], 116);
+
+    // --relist: the reason as a warning, then the objects of a fresh snapshot (and on).
+    let mut w = Watcher::start(
+        &d,
+        &["--relist", "--from", "1", "--max-lag", "3", "kind", "dev"],
+    );
+    assert_eq!(
+        w.until("[2] dev put netdevsim/netdevsim2"),
+        [
+            "[2] relist",
+            "[2] dev put netdevsim/netdevsim1",
+            "[2] dev put netdevsim/netdevsim2",
+        ]
+    );
+    assert_eq!(
+        w.stop(),
+        "Warning: The watch fell more than 3 changes behind: re-list.\n"
+    );
 
     // Bad filters never reach the daemon.
     let o = d.run(&["watch", "kind", "nope"]);

@@ -35,4 +35,4 @@ pub use param::PARAM_VAL_CONV;
 pub use printer::{NetdevName, Options};
 pub use sb_occ::{OccItem, OccPort, render_occupancy};
 pub use time::TimeCtx;
-pub use watch::{render_bookmark, render_cancelled, render_event, render_snapshot};
+pub use watch::{render_bookmark, render_cancelled, render_event, render_relist, render_snapshot};

@@ -10,7 +10,9 @@
 //! iproute2 `-j` output holds under its section (`{"pci/0000:03:00.0/1":{…}}`); one
 //! document per line for a watch: `{"revision":42,"event":"put","kind":"port",
 //! "last":true,"object":{…}}`, `{"revision":43,"event":"bookmark"}`,
-//! `{"revision":43,"event":"cancelled","oldest":40,"errno":116,"message":"…"}`.
+//! `{"revision":43,"event":"cancelled","oldest":40,"errno":116,"message":"…"}`; after a
+//! re-list, `[44] relist` / `{"revision":44,"event":"relist"}` and the snapshot's
+//! objects as `put` events of revision 44.
 
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::watch::{Bookmark, Cancelled, SnapshotEnd, WatchEvent, WatchKind, WatchOp};
@@ -82,17 +84,14 @@ pub fn render_event(e: &WatchEvent, opts: Options) -> String {
 /// A bookmark: `[43] bookmark`.
 #[must_use]
 pub fn render_bookmark(b: Bookmark, opts: Options) -> String {
-    let mut p = Printer::new(opts);
-    if p.json() {
-        p.open_json_object(None);
-        p.print_u64(Out::Json, Some("revision"), "", b.revision);
-        p.print_string(Out::Json, Some("event"), "", "bookmark");
-        p.close_json_object();
-    } else {
-        p.pr_out(&format!("[{}] bookmark\n", b.revision));
-    }
-    p.finish();
-    p.take()
+    mark(b.revision, "bookmark", opts)
+}
+
+/// `dlctl watch --relist` after a cancelled watch: `[43] relist`, before the objects of
+/// a fresh snapshot at 43 (printed as `put` events), which replace everything before.
+#[must_use]
+pub fn render_relist(revision: u64, opts: Options) -> String {
+    mark(revision, "relist", opts)
 }
 
 /// The end of a watch, in JSON (text prints it as an error, on standard error).
@@ -107,6 +106,21 @@ pub fn render_cancelled(c: &Cancelled, opts: Options) -> String {
         p.print_u64(Out::Json, Some("errno"), "", c.errno.into());
         p.print_string(Out::Json, Some("message"), "", &c.message);
         p.close_json_object();
+    }
+    p.finish();
+    p.take()
+}
+
+/// `[REV] WORD` / `{"revision":REV,"event":"WORD"}`.
+fn mark(revision: u64, word: &str, opts: Options) -> String {
+    let mut p = Printer::new(opts);
+    if p.json() {
+        p.open_json_object(None);
+        p.print_u64(Out::Json, Some("revision"), "", revision);
+        p.print_string(Out::Json, Some("event"), "", word);
+        p.close_json_object();
+    } else {
+        p.pr_out(&format!("[{revision}] {word}\n"));
     }
     p.finish();
     p.take()
