@@ -138,3 +138,32 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn options_before_snapshot_or_watch_move_after_it() {
+        let moved = |s| options_after_watch_command(words(s)).join(" ");
+        assert_eq!(
+            moved("-j -p snapshot kind port"),
+            "dlctl snapshot -j -p kind port"
+        );
+        assert_eq!(
+            moved("--socket /s watch --from 3"),
+            "dlctl watch --socket /s --from 3"
+        );
+        assert_eq!(moved("watch -j"), "dlctl watch -j");
+        // Other commands, and "watch" as a value, are left alone.
+        assert_eq!(moved("-j sim list"), "dlctl -j sim list");
+        assert_eq!(
+            moved("--socket watch sim list"),
+            "dlctl --socket watch sim list"
+        );
+    }
+}
