@@ -1,7 +1,8 @@
 //! `dlctl completions SHELL`: a completion script from clap's description of dlctl —
-//! the clap subcommands (`decode`, `sim`, `completions`) as they are, plus the iproute2
-//! objects and their commands, which `cmd::run` parses by hand (prefix matching,
-//! options anywhere) and which are described here for completion only.
+//! the clap subcommands (`decode`, `sim`, `snapshot`, `watch`, `completions`, `man`) as
+//! they are, plus the iproute2 objects and their commands, which `cmd::run` parses by
+//! hand (prefix matching, options anywhere) and which are described here for completion
+//! only.
 
 use std::io::Write;
 

@@ -45,7 +45,7 @@ mod tests {
         let page = String::from_utf8(out).unwrap();
         assert!(page.starts_with(".ie"), "{page}");
         let objects = OBJECTS.iter().map(|(o, _, _)| *o);
-        for word in objects.chain(["decode", "sim", "completions", "man"]) {
+        for word in objects.chain(["decode", "sim", "snapshot", "watch", "completions", "man"]) {
             assert!(
                 page.contains(&format!("dlctl\\-{word}(1)")),
                 "{word} missing:\n{page}"

@@ -25,6 +25,8 @@ const CASES: &[(&str, &[&str])] = &[
     ("monitor_help", &["monitor", "help"]),
     ("decode_help", &["decode", "--help"]),
     ("sim_help", &["sim", "--help"]),
+    ("snapshot_help", &["snapshot", "--help"]),
+    ("watch_help", &["watch", "--help"]),
     ("completions_help", &["completions", "--help"]),
     ("completions_bad_shell", &["completions", "tcsh"]),
 ];

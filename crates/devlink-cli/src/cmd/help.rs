@@ -132,5 +132,5 @@ pub(crate) const MAIN: &str = r#"Usage: dlctl [ OPTIONS ] OBJECT { COMMAND | hel
 where  OBJECT := { dev | port | lc | sb | monitor | resource | region | health | trap | rate }
        OPTIONS := { -V[ersion] | -n[o-nice-names] | -j[son] | -p[retty] | -v[erbose] -s[tatistics] -[he]x |
                    --socket PATH | --check }
-       dlctl { decode | sim | completions } …   (dlctl's own; see dlctl decode --help)
+       dlctl { decode | sim | snapshot | watch | completions | man } …   (dlctl's own; see dlctl decode --help)
 "#;

@@ -27,6 +27,7 @@ mod sb_occ;
 mod selftests;
 mod time;
 mod trap;
+mod watch;
 
 pub use command::{Rendered, ShowCmd, ShowError, render_show};
 pub use monitor::{Monitor, MonitorError, event_names, monitor_objects};
@@ -34,3 +35,4 @@ pub use param::PARAM_VAL_CONV;
 pub use printer::{NetdevName, Options};
 pub use sb_occ::{OccItem, OccPort, render_occupancy};
 pub use time::TimeCtx;
+pub use watch::{render_bookmark, render_cancelled, render_event, render_relist, render_snapshot};

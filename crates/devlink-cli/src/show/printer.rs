@@ -580,6 +580,23 @@ impl Printer {
         self.arr_last_set(key.0, key.1, key.2);
     }
 
+    /// Close a per-device array a renderer left open (as `pr_out_section_end` does)
+    /// and forget it, so that the next object starts afresh (`dlctl watch`).
+    pub(crate) fn handle_array_end(&mut self) {
+        if self.arr_last.take().is_some() {
+            if self.json() {
+                self.close_json_array();
+            } else {
+                self.indent_dec();
+            }
+        }
+    }
+
+    /// The text printed so far ends a line (or nothing was printed).
+    pub(crate) fn ends_with_newline(&self) -> bool {
+        self.out.is_empty() || self.out.ends_with('\n')
+    }
+
     /// `pr_out_selftests_handle_start`: once per device, `bus/dev` as the key of an
     /// array of test names (text: a `bus/dev:` line, the names indented under it).
     pub(crate) fn selftests_handle_start(&mut self, bus: &str, dev: &str) {

@@ -75,21 +75,26 @@ pub(crate) struct Daemon {
 impl Daemon {
     /// `name`: the test's, so that tests running in parallel do not share a directory.
     pub(crate) fn start(name: &str) -> Self {
-        Self::start_with(name, None, false)
+        Self::start_with(name, None, false, &[])
     }
 
     /// [`Daemon::start`] with the daemon's demo devices (`netdevsim/netdevsim0`,
     /// `pci/0000:03:00.0`).
     pub(crate) fn start_demo(name: &str) -> Self {
-        Self::start_with(name, None, true)
+        Self::start_with(name, None, true, &[])
+    }
+
+    /// [`Daemon::start`] with more `devlinkd` arguments (`--watch-history N`).
+    pub(crate) fn start_with_args(name: &str, args: &[&str]) -> Self {
+        Self::start_with(name, None, false, args)
     }
 
     /// [`Daemon::start`] with the devices of a `--config` file (`toml`).
     pub(crate) fn start_with_config(name: &str, toml: &str) -> Self {
-        Self::start_with(name, Some(toml), false)
+        Self::start_with(name, Some(toml), false, &[])
     }
 
-    fn start_with(name: &str, config: Option<&str>, demo: bool) -> Self {
+    fn start_with(name: &str, config: Option<&str>, demo: bool, extra: &[&str]) -> Self {
         let dir = std::env::temp_dir().join(format!("dlctl-sim-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -110,6 +115,7 @@ impl Daemon {
             // Its own state dir: the default one is locked by any other devlinkd.
             .arg("--state-dir")
             .arg(dir.join("state"))
+            .args(extra)
             .env("RUST_LOG", "warn")
             .spawn()
             .unwrap();
