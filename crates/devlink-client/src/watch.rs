@@ -152,7 +152,7 @@ impl WatchClient {
 }
 
 /// The watch item an unsolicited message carries; an error if it is an error.
-fn item_of(m: &Message, family: u16) -> Result<Option<WatchItem>, ClientError> {
+pub(crate) fn item_of(m: &Message, family: u16) -> Result<Option<WatchItem>, ClientError> {
     if let Some(Err(e)) = ack_of(m) {
         return Err(e);
     }

@@ -8,6 +8,8 @@
     clippy::panic
 )]
 
+pub mod requests;
+
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::process::{Child, Command};
