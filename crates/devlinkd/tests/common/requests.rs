@@ -98,10 +98,21 @@ impl Dl {
 
     /// `region new DEV/dummy snapshot ID`.
     pub async fn snapshot_new(&self, h: &Handle, id: u32) -> R {
+        self.port_snapshot_new(h, None, "dummy", id).await
+    }
+
+    /// `region new DEV[/PORT]/REGION snapshot ID`.
+    pub async fn port_snapshot_new(
+        &self,
+        h: &Handle,
+        port: Option<u32>,
+        region: &str,
+        id: u32,
+    ) -> R {
         let body = RegionNewReq {
             handle: h.clone(),
-            port_index: None,
-            name: "dummy".into(),
+            port_index: port,
+            name: region.into(),
             snapshot_id: Some(id),
             unknown: vec![],
         };
