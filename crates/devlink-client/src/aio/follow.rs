@@ -1,7 +1,8 @@
-//! The informer's task: connect (with backoff), list, watch from the list's revision
-//! and apply what comes; on `CANCELLED` or `ESTALE` list again on the same connection,
-//! on a lost connection connect again and list (a daemon that restarted numbers its
-//! revisions anew, so nothing is resumed across connections).
+//! The informer's task: connect, list, watch from the list's revision and apply what
+//! comes; on `CANCELLED` or `ESTALE` list again on the same connection, on a lost
+//! connection connect again and list (a daemon that restarted numbers its revisions
+//! anew, so nothing is resumed across connections). Failed attempts back off (10 ms
+//! doubling to 1 s) until a list succeeds.
 //!
 //! The events of a revision are applied to a working copy; the copy is published (what
 //! [`super::Informer::mirror`] answers) only at a completed revision — after a `LAST`
@@ -63,6 +64,8 @@ struct State {
     unpublished: u64,
     /// A list happened already (the next is a re-list).
     listed: bool,
+    /// The wait before the next attempt (zero after a list succeeded).
+    backoff: Duration,
 }
 
 pub(super) async fn run(mut task: Task) {
@@ -71,23 +74,17 @@ pub(super) async fn run(mut task: Task) {
         partial: false,
         unpublished: 0,
         listed: false,
+        backoff: Duration::ZERO,
     };
     let mut start_at = task.options.start_at;
-    let mut backoff = BACKOFF_MIN;
     let mut connected_once = false;
     loop {
-        let w = match AsyncWatch::connect(&task.path, task.options.queue).await {
-            Ok(w) => w,
-            Err(_) => {
-                tokio::select! {
-                    () = tokio::time::sleep(backoff) => {}
-                    () = drain_until_closed(&mut task.commands) => return,
-                }
-                backoff = (backoff * 2).min(BACKOFF_MAX);
-                continue;
-            }
+        if !pause(&mut task, &mut state).await {
+            return;
+        }
+        let Ok(w) = AsyncWatch::connect(&task.path, task.options.queue).await else {
+            continue;
         };
-        backoff = BACKOFF_MIN;
         if connected_once {
             Counters::bump(&task.counters.reconnects);
         }
@@ -97,6 +94,20 @@ pub(super) async fn run(mut task: Task) {
             End::Stop => return,
         }
     }
+}
+
+/// Wait the current backoff (none after a list succeeded) and lengthen it for the next
+/// failure: a daemon that refuses or drops every attempt is not hammered. `false` if
+/// the handle went meanwhile.
+async fn pause(task: &mut Task, state: &mut State) -> bool {
+    if !state.backoff.is_zero() {
+        tokio::select! {
+            () = tokio::time::sleep(state.backoff) => {}
+            () = drain_until_closed(&mut task.commands) => return false,
+        }
+    }
+    state.backoff = (state.backoff * 2).clamp(BACKOFF_MIN, BACKOFF_MAX);
+    true
 }
 
 /// List and watch on one connection until it is lost.
@@ -111,7 +122,8 @@ async fn session(
             Ok(s) => s,
             Err(e) => match refusal(task, &e) {
                 // Too old or not reached: list at the current revision instead.
-                Some(()) => continue,
+                Some(()) if pause(task, state).await => continue,
+                Some(()) => return End::Stop,
                 None => return End::Reconnect,
             },
         };
@@ -125,7 +137,8 @@ async fn session(
         };
         if let Err(e) = w.watch(req).await {
             match refusal(task, &e) {
-                Some(()) => continue,
+                Some(()) if pause(task, state).await => continue,
+                Some(()) => return End::Stop,
                 None => return End::Reconnect,
             }
         }
@@ -195,6 +208,8 @@ async fn follow(task: &mut Task, state: &mut State, w: &mut AsyncWatch) -> Follo
             }
             command = task.commands.recv() => match command {
                 Some(Command::Progress) => {
+                    // One PROGRESS answers every request made so far.
+                    while task.commands.try_recv().is_ok() {}
                     let conn = w.connection().clone();
                     let family = w.family();
                     // The ACK comes on the connection's route while this task goes on
@@ -286,6 +301,7 @@ fn relist(task: &Task, state: &mut State, snap: Snapshot) {
     state.working = new;
     state.partial = false;
     state.listed = true;
+    state.backoff = Duration::ZERO;
     complete(task, state);
     publish(task, state);
 }
