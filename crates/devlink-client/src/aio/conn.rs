@@ -45,11 +45,14 @@ pub struct AsyncConnection {
     _reader: Arc<Reader>,
 }
 
+/// A reply, or why one could not be read.
+type Routed = Result<Message, ClientError>;
+
 /// Where the reader sends what it reads.
 #[derive(Debug, Default)]
 struct Routes {
     /// Requests waiting for replies, by sequence number.
-    pending: HashMap<u32, mpsc::UnboundedSender<Message>>,
+    pending: HashMap<u32, mpsc::UnboundedSender<Routed>>,
     /// Messages with sequence number 0.
     unsolicited: Option<mpsc::Sender<Message>>,
     /// The connection is gone: no request can wait for a reply any more.
@@ -124,7 +127,8 @@ impl AsyncConnection {
 
     /// Send the request `build` makes with the sequence number it is given, and read
     /// its replies up to its ACK, error or `NLMSG_DONE` (a dump's parts all come); the
-    /// replies before that, in order. A transport request ends with its one reply.
+    /// replies before that, in order. A transport request ends with its one reply. No
+    /// timeout of its own: wrap it in `tokio::time::timeout` for one.
     pub async fn request(
         &self,
         build: impl FnOnce(u32) -> Vec<u8>,
@@ -135,7 +139,11 @@ impl AsyncConnection {
             routes: &self.routes,
             seq,
         };
-        self.sock.send(&build(seq)).await?;
+        let datagram = build(seq);
+        if datagram.is_empty() {
+            return Err(ClientError::Protocol("the request does not encode".into()));
+        }
+        self.sock.send(&datagram).await?;
         collect(&mut rx).await
     }
 
@@ -210,7 +218,7 @@ impl AsyncConnection {
     }
 
     /// A fresh sequence number (never 0) and the queue its replies come to.
-    fn route(&self) -> Result<(u32, mpsc::UnboundedReceiver<Message>), ClientError> {
+    fn route(&self) -> Result<(u32, mpsc::UnboundedReceiver<Routed>), ClientError> {
         let mut routes = lock(&self.routes);
         if routes.closed {
             return Err(closed());
@@ -238,10 +246,10 @@ impl Drop for Route<'_> {
 }
 
 /// The replies of one request up to its end.
-async fn collect(rx: &mut mpsc::UnboundedReceiver<Message>) -> Result<Vec<Message>, ClientError> {
+async fn collect(rx: &mut mpsc::UnboundedReceiver<Routed>) -> Result<Vec<Message>, ClientError> {
     let mut replies = Vec::new();
     loop {
-        let m = rx.recv().await.ok_or_else(closed)?;
+        let m = rx.recv().await.ok_or_else(closed)??;
         if let Some(result) = ack_of(&m) {
             return result.map(|()| replies);
         }
@@ -283,10 +291,17 @@ async fn read_loop(
         };
         for raw in Messages::new(buf.get(..n).unwrap_or_default()) {
             let Ok(raw) = raw else { break };
-            let Ok(m) = Message::decode(&raw, families) else {
-                continue;
-            };
             let seq = raw.header.seq;
+            let m = match Message::decode(&raw, families) {
+                Ok(m) => m,
+                Err(e) => {
+                    // A reply that does not decode ends its request with the reason.
+                    if let Some(tx) = lock(&routes).pending.remove(&seq) {
+                        let _ = tx.send(Err(ClientError::Protocol(e.to_string())));
+                    }
+                    continue;
+                }
+            };
             if seq == 0 {
                 let tx = lock(&routes).unsolicited.clone();
                 if let Some(tx) = tx
@@ -299,7 +314,7 @@ async fn read_loop(
             let mut r = lock(&routes);
             let end = ends_request(&m);
             if let Some(tx) = r.pending.get(&seq) {
-                let _ = tx.send(m);
+                let _ = tx.send(Ok(m));
                 if end {
                     r.pending.remove(&seq);
                 }

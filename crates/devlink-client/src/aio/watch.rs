@@ -12,7 +12,7 @@ use devlink_wire::watch::{Filter, SnapshotReq, WATCH_GENL_NAME, WatchBody, Watch
 
 use crate::msg;
 use crate::sim::ClientError;
-use crate::watch::{Snapshot, WatchItem, item_of};
+use crate::watch::{Snapshot, WatchItem, item_of, watch_body};
 
 use super::AsyncConnection;
 
@@ -71,7 +71,7 @@ impl AsyncWatch {
         let mut snap = Snapshot::default();
         let mut ended = false;
         for m in &replies {
-            match msg::watch_message(m, family).map(|w| w.body) {
+            match watch_body(m, family)? {
                 Some(WatchBody::Object(o)) => snap.objects.push((o.kind, o.object)),
                 Some(WatchBody::SnapshotEnd(e)) => {
                     snap.end = e;
