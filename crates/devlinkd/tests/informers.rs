@@ -440,3 +440,47 @@ async fn an_informer_reconnects_to_a_restarted_daemon() {
     let s = inf.stats();
     assert!(s.reconnects >= 1 && s.relists >= 1, "{s:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn periodic_bookmarks_advance_a_quiet_filtered_informer() {
+    let d = Daemon::start(&[]);
+    make_devices(&d.socket);
+    // netdevsim11 stays quiet while netdevsim10 changes.
+    let quiet = dev(&nsim(11));
+    let inf = Informer::start(
+        &d.socket,
+        quiet.clone(),
+        InformerOptions {
+            bookmark_ms: Some(20),
+            ..InformerOptions::default()
+        },
+    );
+    let listed = snapshot(&d.socket, None, &Filter::default()).await;
+    tokio::time::timeout(WAIT, inf.wait_for(listed.revision))
+        .await
+        .unwrap()
+        .unwrap();
+    // Let the bookmark wait_for asked for come first.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut sim = SimClient::connect(&d.socket).unwrap();
+    for i in 0..3 {
+        sim.port(10, 20 + i, true).unwrap();
+    }
+    let end = snapshot(&d.socket, None, &Filter::default()).await;
+    assert!(end.revision >= listed.revision + 3);
+    // No wait_for (no PROGRESS): the periodic bookmarks alone bring it to the end.
+    let reached = async {
+        while inf.revision() < end.revision {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, reached)
+        .await
+        .unwrap_or_else(|_| panic!("stuck at {}", inf.revision()));
+    assert_eq!(
+        *inf.mirror(),
+        snapshot(&d.socket, Some(end.revision), &quiet).await
+    );
+    let s = inf.stats();
+    assert!(s.bookmarks >= 1 && s.events == 0, "{s:?}");
+}
