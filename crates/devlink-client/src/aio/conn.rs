@@ -71,7 +71,11 @@ impl Drop for Reader {
 
 impl AsyncConnection {
     /// Connect to the daemon at `path` with [`DEFAULT_QUEUE`] unsolicited messages of
-    /// room. Must run within a tokio runtime.
+    /// room.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime (the reader is a task).
     pub async fn connect(path: &Path) -> Result<Self, ClientError> {
         Self::connect_with(path, DEFAULT_QUEUE).await
     }

@@ -149,8 +149,12 @@ pub struct Informer {
 }
 
 impl Informer {
-    /// Start an informer of the daemon at `path`. Must run within a tokio runtime. Until
-    /// the first list the mirror is empty at revision 0.
+    /// Start an informer of the daemon at `path`. Until the first list the mirror is
+    /// empty at revision 0. `examples/informer.rs` prints what one sees.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime (it spawns its task there).
     #[must_use]
     pub fn start(path: impl Into<PathBuf>, filter: Filter, options: InformerOptions) -> Self {
         let (mirror_tx, mirror) = watch::channel(Arc::new(Mirror::default()));

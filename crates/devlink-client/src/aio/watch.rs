@@ -16,7 +16,9 @@ use crate::watch::{Snapshot, WatchItem, item_of, watch_body};
 
 use super::AsyncConnection;
 
-/// A connection speaking `devlinkd_watch`, and the watch items it received.
+/// A connection speaking `devlinkd_watch`, and the watch items it received. While a
+/// watch runs, read its items: once `queue` of them wait, the connection is not read,
+/// and a request's replies on it wait too.
 #[derive(Debug)]
 pub struct AsyncWatch {
     conn: AsyncConnection,
