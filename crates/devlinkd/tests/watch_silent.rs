@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use devlink_client::aio::AsyncWatch;
 use devlink_client::{SimClient, WatchItem};
-use devlink_wire::devlink::{Handle, HealthState, RateKey, RegionEventKind};
+use devlink_wire::devlink::{Handle, HealthReq, HealthState, RateKey, RegionEventKind};
 use devlink_wire::message::DevlinkBody;
+use devlink_wire::nl::flags::NLM_F_DUMP;
 use devlink_wire::simctl::{NewDevice, SimEswitch};
 use devlink_wire::spec::{Cmd, EswitchMode, ParamCmode, TrapAction};
 use devlink_wire::watch::{WatchEvent, WatchKind, WatchOp, WatchReq};
@@ -172,6 +173,23 @@ async fn reporters_their_state_counters_and_lifetimes_are_events() {
         }),
     )
     .await;
+    // The error's auto-dump cleared (`health dump clear`), then one taken on demand
+    // (`health dump show`).
+    let dump = || HealthReq {
+        handle: Some(h.clone()),
+        port_index: None,
+        name: Some("dummy".into()),
+        unknown: vec![],
+    };
+    dl.req(Cmd::HealthReporterDumpClear, dump()).await.unwrap();
+    w.expect("dump cleared", reporter("dummy", |r| r.dump_ts.is_none()))
+        .await;
+    dl.conn
+        .devlink(NLM_F_DUMP, Cmd::HealthReporterDumpGet, dump().into())
+        .await
+        .unwrap();
+    w.expect("dump taken", reporter("dummy", |r| r.dump_ts.is_some()))
+        .await;
     // A reload destroys and re-creates the reporters: the counters start again.
     dl.reload(&h).await.unwrap();
     w.expect(
