@@ -11,11 +11,14 @@ use std::time::Duration;
 
 use devlink_client::aio::AsyncWatch;
 use devlink_client::{SimClient, WatchItem};
-use devlink_wire::devlink::{Handle, HealthReq, HealthState, RateKey, RegionEventKind};
+use devlink_wire::devlink::{
+    Handle, HealthReq, HealthState, RateKey, RegionEventKind, SbPoolSetReq, SbPortPoolSetReq,
+    SbTcPoolBindSetReq,
+};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::nl::flags::NLM_F_DUMP;
 use devlink_wire::simctl::{NewDevice, SimEswitch};
-use devlink_wire::spec::{Cmd, EswitchMode, ParamCmode, TrapAction};
+use devlink_wire::spec::{Cmd, EswitchMode, ParamCmode, SbPoolType, SbThresholdType, TrapAction};
 use devlink_wire::watch::{WatchEvent, WatchKind, WatchOp, WatchReq};
 
 use devlink_sim::{PORT_REGION, PORT_REGION_SIZE};
@@ -321,16 +324,73 @@ async fn resource_sizes_and_driverinit_values_at_reload_are_events() {
     assert_eq!(applied.value.as_deref(), Some("7"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn port_regions_and_their_snapshots_are_events() {
-    let config = std::env::temp_dir().join(format!("devlinkd-pr-{}.toml", std::process::id()));
-    std::fs::write(
-        &config,
-        "[[device]]\nid = 8\nports = 2\nport_regions = true\n",
-    )
-    .unwrap();
+/// A daemon with the devices of the TOML `devices` (`--config`).
+fn with_config(name: &str, devices: &str) -> Daemon {
+    let config = std::env::temp_dir().join(format!("devlinkd-{name}-{}.toml", std::process::id()));
+    std::fs::write(&config, devices).unwrap();
     let d = Daemon::start(&["--config", config.to_str().unwrap()]);
     let _ = std::fs::remove_file(&config);
+    d
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_buffer_settings_are_events() {
+    let d = with_config(
+        "sb",
+        "[[device]]\nid = 9\nports = 1\n[[device.shared_buffers]]\nsize = 1048576\n",
+    );
+    let dl = Dl::connect(&d.socket).await;
+    let mut w = Watcher::start(&d.socket).await;
+    let h = nsim(9);
+    let pool = SbPoolSetReq {
+        handle: h.clone(),
+        sb_index: 0,
+        pool_index: 0,
+        size: 4096,
+        threshold_type: SbThresholdType::Static,
+        unknown: vec![],
+    };
+    dl.req(Cmd::SbPoolSet, pool).await.unwrap();
+    w.expect("pool size", |e| match &e.object {
+        DevlinkBody::SbPool(p) if p.pool_index == 0 && p.size == 4096 => Some(()),
+        _ => None,
+    })
+    .await;
+    let port_pool = SbPortPoolSetReq {
+        handle: h.clone(),
+        port_index: 0,
+        sb_index: 0,
+        pool_index: 0,
+        threshold: 7,
+        unknown: vec![],
+    };
+    dl.req(Cmd::SbPortPoolSet, port_pool).await.unwrap();
+    w.expect("port pool threshold", |e| match &e.object {
+        DevlinkBody::SbPortPool(p) if p.port_index == 0 && p.threshold == 7 => Some(()),
+        _ => None,
+    })
+    .await;
+    let bind = SbTcPoolBindSetReq {
+        handle: h.clone(),
+        port_index: 0,
+        sb_index: 0,
+        pool_index: 0,
+        pool_type: SbPoolType::Ingress,
+        threshold: 9,
+        tc_index: 1,
+        unknown: vec![],
+    };
+    dl.req(Cmd::SbTcPoolBindSet, bind).await.unwrap();
+    w.expect("tc binding threshold", |e| match &e.object {
+        DevlinkBody::SbTcPoolBind(b) if b.tc_index == 1 && b.threshold == 9 => Some(()),
+        _ => None,
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn port_regions_and_their_snapshots_are_events() {
+    let d = with_config("pr", "[[device]]\nid = 8\nports = 2\nport_regions = true\n");
     let mut sim = SimClient::connect(&d.socket).unwrap();
     let dl = Dl::connect(&d.socket).await;
     let mut w = Watcher::start(&d.socket).await;
