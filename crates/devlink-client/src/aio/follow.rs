@@ -2,7 +2,7 @@
 //! comes; on `CANCELLED` or `ESTALE` list again on the same connection, on a lost
 //! connection connect again and list (a daemon that restarted numbers its revisions
 //! anew, so nothing is resumed across connections). Failed attempts back off (10 ms
-//! doubling to 1 s) until a list succeeds.
+//! doubling to 1 s) until a watch starts.
 //!
 //! The events of a revision are applied to a working copy; the copy is published (what
 //! [`super::Informer::mirror`] answers) only at a completed revision — after a `LAST`
@@ -64,7 +64,7 @@ struct State {
     unpublished: u64,
     /// A list happened already (the next is a re-list).
     listed: bool,
-    /// The wait before the next attempt (zero after a list succeeded).
+    /// The wait before the next attempt (zero once a watch started).
     backoff: Duration,
 }
 
@@ -96,7 +96,7 @@ pub(super) async fn run(mut task: Task) {
     }
 }
 
-/// Wait the current backoff (none after a list succeeded) and lengthen it for the next
+/// Wait the current backoff (none once a watch started) and lengthen it for the next
 /// failure: a daemon that refuses or drops every attempt is not hammered. `false` if
 /// the handle went meanwhile.
 async fn pause(task: &mut Task, state: &mut State) -> bool {
@@ -120,12 +120,14 @@ async fn session(
     loop {
         let snap = match w.snapshot(start_at.take(), &task.filter).await {
             Ok(s) => s,
-            Err(e) => match refusal(task, &e) {
-                // Too old or not reached: list at the current revision instead.
-                Some(()) if pause(task, state).await => continue,
-                Some(()) => return End::Stop,
-                None => return End::Reconnect,
-            },
+            // Too old or not reached: list at the current revision instead.
+            Err(e) if refused(task, &e) => {
+                if !pause(task, state).await {
+                    return End::Stop;
+                }
+                continue;
+            }
+            Err(_) => return End::Reconnect,
         };
         relist(task, state, snap);
         let req = WatchReq {
@@ -135,12 +137,16 @@ async fn session(
             bookmark_ms: task.options.bookmark_ms,
             unknown: Vec::new(),
         };
-        if let Err(e) = w.watch(req).await {
-            match refusal(task, &e) {
-                Some(()) if pause(task, state).await => continue,
-                Some(()) => return End::Stop,
-                None => return End::Reconnect,
+        match w.watch(req).await {
+            // Listed and watching: the next failure is retried at once.
+            Ok(()) => state.backoff = Duration::ZERO,
+            Err(e) if refused(task, &e) => {
+                if !pause(task, state).await {
+                    return End::Stop;
+                }
+                continue;
             }
+            Err(_) => return End::Reconnect,
         }
         match follow(task, state, &mut w).await {
             Followed::Relist => {}
@@ -149,15 +155,15 @@ async fn session(
     }
 }
 
-/// `Some` if the daemon refused a revision (too old, or not reached): list again.
-fn refusal(task: &Task, e: &ClientError) -> Option<()> {
+/// Whether the daemon refused a revision (too old, or not reached): list again.
+fn refused(task: &Task, e: &ClientError) -> bool {
     match e {
         ClientError::Nl { errno: ESTALE, .. } => {
             Counters::bump(&task.counters.too_old);
-            Some(())
+            true
         }
-        ClientError::Nl { errno: EINVAL, .. } => Some(()),
-        _ => None,
+        ClientError::Nl { errno: EINVAL, .. } => true,
+        _ => false,
     }
 }
 
@@ -301,7 +307,6 @@ fn relist(task: &Task, state: &mut State, snap: Snapshot) {
     state.working = new;
     state.partial = false;
     state.listed = true;
-    state.backoff = Duration::ZERO;
     complete(task, state);
     publish(task, state);
 }

@@ -195,7 +195,9 @@ impl Informer {
     /// Wait until the mirror is at `revision` or later, and return its revision then.
     /// While it waits it asks the daemon for bookmarks (`PROGRESS`), so a filtered
     /// informer that sees no change learns it is up to date too. `revision` should be
-    /// one the daemon has reached: a later one is waited for until it is.
+    /// one the daemon has reached: a later one is waited for until it is. It waits as
+    /// long as it takes (the informer keeps reconnecting): wrap it in
+    /// `tokio::time::timeout` for a limit.
     pub async fn wait_for(&self, revision: u64) -> Result<u64, Stopped> {
         let mut rx = self.mirror.clone();
         loop {
