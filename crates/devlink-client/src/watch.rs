@@ -6,12 +6,12 @@ use std::collections::VecDeque;
 use std::path::Path;
 use std::time::Duration;
 
-use devlink_wire::message::{DevlinkBody, Message};
+use devlink_wire::message::{DevlinkBody, Message, Payload};
 use devlink_wire::nl::Messages;
 use devlink_wire::nl::flags::{NLM_F_ACK, NLM_F_DUMP};
 use devlink_wire::watch::{
     Bookmark, Cancelled, Filter, SnapshotEnd, SnapshotReq, WATCH_GENL_NAME, WatchBody, WatchEvent,
-    WatchKind, WatchReq,
+    WatchKind, WatchMessage, WatchReq,
 };
 
 use crate::msg;
@@ -132,11 +132,12 @@ impl WatchClient {
         let family = c.family;
         let pending = &mut self.pending;
         let mut bad = None;
+        let mut bad_reply = None;
         let result = c.read_until_ack_or(
-            &mut |m| {
-                if let Some(w) = msg::watch_message(m, family) {
-                    each(w.body);
-                }
+            &mut |m| match watch_body(m, family) {
+                Ok(Some(b)) => each(b),
+                Ok(None) => {}
+                Err(e) => bad_reply = Some(e),
             },
             &mut |m| match item_of(m, family) {
                 Ok(Some(item)) => pending.push_back(item),
@@ -144,22 +145,73 @@ impl WatchClient {
                 Err(e) => bad = Some(e),
             },
         );
-        match bad {
+        match bad_reply.or(bad) {
             Some(e) => Err(e),
             None => result,
         }
     }
 }
 
+/// The body of `m` if it is a message of the watch family `family`; an error if it is
+/// one but does not decode (a watcher must not miss an object silently).
+pub(crate) fn watch_body(m: &Message, family: u16) -> Result<Option<WatchBody>, ClientError> {
+    match &m.payload {
+        Payload::Other(p) if m.header.ty == family => WatchMessage::decode(p, false)
+            .map(|w| Some(w.body))
+            .map_err(|e| ClientError::Protocol(format!("a watch message does not decode: {e}"))),
+        _ => Ok(None),
+    }
+}
+
 /// The watch item an unsolicited message carries; an error if it is an error.
-fn item_of(m: &Message, family: u16) -> Result<Option<WatchItem>, ClientError> {
+pub(crate) fn item_of(m: &Message, family: u16) -> Result<Option<WatchItem>, ClientError> {
     if let Some(Err(e)) = ack_of(m) {
         return Err(e);
     }
-    Ok(match msg::watch_message(m, family).map(|w| w.body) {
+    Ok(match watch_body(m, family)? {
         Some(WatchBody::Event(e)) => Some(WatchItem::Event(e)),
         Some(WatchBody::Bookmark(b)) => Some(WatchItem::Bookmark(b)),
         Some(WatchBody::Cancelled(c)) => Some(WatchItem::Cancelled(c)),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use devlink_wire::nl::NlmsgHeader;
+
+    use super::*;
+
+    fn message(ty: u16, payload: Vec<u8>) -> Message {
+        Message {
+            header: NlmsgHeader {
+                len: 0,
+                ty,
+                flags: 0,
+                seq: 0,
+                pid: 0,
+            },
+            payload: Payload::Other(payload),
+            padding: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_watch_message_that_does_not_decode_is_an_error_not_nothing() {
+        // EVENT (4), version 1, and none of its required attributes.
+        let event = message(0x16, vec![4, 1, 0, 0]);
+        assert!(matches!(
+            item_of(&event, 0x16),
+            Err(ClientError::Protocol(_))
+        ));
+        // Another family's message is not the watch's business.
+        assert!(matches!(watch_body(&event, 0x17), Ok(None)));
+        let bookmark = WatchMessage::new(WatchBody::Bookmark(Bookmark { revision: 7 }));
+        let bytes = bookmark.to_message(NlmsgHeader::default()).unwrap();
+        let ok = message(0x16, bytes[16..].to_vec());
+        assert_eq!(
+            item_of(&ok, 0x16).unwrap(),
+            Some(WatchItem::Bookmark(Bookmark { revision: 7 }))
+        );
+    }
 }

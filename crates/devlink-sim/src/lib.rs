@@ -33,6 +33,7 @@ pub use nsim::{
 };
 pub use options::{
     DeviceOptions, Era, EswitchStart, LinecardOptions, MAX_SPLIT_LANES, NSIM_BUS_DEV_MAX_VFS,
-    NSIM_DEV_VF_PORT_INDEX_BASE, ReloadOptions, SbOptions,
+    NSIM_DEV_VF_PORT_INDEX_BASE, PORT_REGION, PORT_REGION_SIZE, PORT_REGION_SNAPSHOTS,
+    ReloadOptions, SbOptions,
 };
 pub use sim::Sim;

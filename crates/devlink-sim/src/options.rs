@@ -142,6 +142,10 @@ pub struct DeviceOptions {
     /// User `PORT_NEW` / `PORT_DEL` of PCI SF ports with port functions (hw_addr,
     /// state).
     pub sf: bool,
+    /// A port region on every physical port (beyond netdevsim, as mlx5's): `port_dummy`
+    /// ([`PORT_REGION_SIZE`] bytes, [`PORT_REGION_SNAPSHOTS`] snapshots, the `snapshot`
+    /// op), created with the port and destroyed before it.
+    pub port_regions: bool,
     /// Handles (`bus/name`) of instances nested in this one (`NESTED_DEVLINK`).
     pub nested: Vec<String>,
     /// Shared buffers.
@@ -163,6 +167,13 @@ pub struct DeviceOptions {
     #[serde(skip)]
     pub nvm: BTreeMap<String, ParamValue>,
 }
+
+/// The size of a port's `port_dummy` region ([`DeviceOptions::port_regions`]).
+pub const PORT_REGION_SIZE: u64 = 4096;
+/// How many snapshots a port's `port_dummy` region holds.
+pub const PORT_REGION_SNAPSHOTS: u32 = 4;
+/// The name of a port's region.
+pub const PORT_REGION: &str = "port_dummy";
 
 impl Default for DeviceOptions {
     fn default() -> Self {
@@ -187,6 +198,7 @@ impl DeviceOptions {
             linecards: Vec::new(),
             split_lanes: 0,
             sf: false,
+            port_regions: false,
             nested: Vec::new(),
             shared_buffers: Vec::new(),
             reload: ReloadOptions {

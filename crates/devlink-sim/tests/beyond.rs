@@ -1,5 +1,5 @@
 //! What netdevsim lacks, enabled by [`DeviceOptions`]: PCI-style handles, line cards,
-//! port split, SF ports with port functions, nested instances, shared buffers,
+//! port split, SF ports with port functions, port regions, nested instances, shared buffers,
 //! FW_ACTIVATE / NO_RESET reloads, selftests — and the options read from TOML.
 
 #![allow(
@@ -11,15 +11,15 @@
 
 mod common;
 
-use common::{ERAS, World, count, opts};
+use common::{ERAS, World, count, opts, reload_req};
 use devlink_core::{Errno, Response};
 use devlink_sim::{
-    DeviceOptions, Era, EswitchStart, LinecardOptions, ReloadOptions, SF_PORT_INDEX_BASE,
-    SPLIT_PORT_INDEX_BASE, SbOptions,
+    DeviceOptions, Era, EswitchStart, LinecardOptions, PORT_REGION, ReloadOptions,
+    SF_PORT_INDEX_BASE, SPLIT_PORT_INDEX_BASE, SbOptions,
 };
 use devlink_wire::devlink::{
-    Bitfield32, Handle, LinecardSetReq, PortFunction, PortKeyReq, PortNewReq, PortSetReq,
-    PortSplitReq, ReloadReq, SbPoolSetReq, SbTcPoolBindSetReq, SelftestIds, SelftestsGet,
+    Handle, LinecardSetReq, PortFunction, PortKeyReq, PortNewReq, PortSetReq, PortSplitReq,
+    RegionEventKind, RegionNewReq, SbPoolSetReq, SbTcPoolBindSetReq, SelftestIds, SelftestsGet,
 };
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{
@@ -51,6 +51,7 @@ fn toml_options_deserialize_with_defaults() {
         flash_chunk_ms = 10
         split_lanes = 4
         sf = true
+        port_regions = true
         nested = ["auxiliary/mlx5_core.sf.1"]
         selftests = true
         reload = { fw_activate = true, no_reset = true }
@@ -123,6 +124,71 @@ fn line_cards_provision_and_unprovision() {
         w.settle();
         w.sim.del_device(&mut w.core, 1).unwrap();
         assert_eq!(count(&w.settle(), Cmd::LinecardDel), 1);
+    }
+}
+
+/// The port regions a batch of notifications created (`true`) or deleted, by port.
+fn port_regions(ntfs: &[common::Ntf]) -> Vec<(bool, u32)> {
+    ntfs.iter()
+        .filter_map(|(c, b)| match b {
+            DevlinkBody::RegionEvent(r)
+                if r.name == PORT_REGION && matches!(r.kind, RegionEventKind::Size(_)) =>
+            {
+                Some((*c == Cmd::RegionNew, r.port_index?))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn port_regions_come_and_go_with_their_ports() {
+    for era in ERAS {
+        let mut w = World::with(&DeviceOptions {
+            port_regions: true,
+            split_lanes: 4,
+            ..pci_opts(era)
+        });
+        w.core.watch_check().unwrap();
+        let snapshot = RegionNewReq {
+            handle: pci(),
+            port_index: Some(1),
+            name: PORT_REGION.into(),
+            snapshot_id: Some(1),
+            unknown: vec![],
+        };
+        w.request(Cmd::RegionNew, snapshot).unwrap();
+        w.settle();
+        w.core.watch_check().unwrap();
+        // A split port's region goes with it; the parts have none; unsplit brings it back.
+        let split = PortSplitReq {
+            handle: pci(),
+            index: 0,
+            count: 2,
+            unknown: vec![],
+        };
+        w.request(Cmd::PortSplit, split).unwrap();
+        assert_eq!(port_regions(&w.settle()), [(false, 0)], "{era:?}");
+        w.core.watch_check().unwrap();
+        let unsplit = PortKeyReq {
+            handle: pci(),
+            index: SPLIT_PORT_INDEX_BASE,
+            unknown: vec![],
+        };
+        w.request(Cmd::PortUnsplit, unsplit).unwrap();
+        assert_eq!(port_regions(&w.settle()), [(true, 0)], "{era:?}");
+        w.core.watch_check().unwrap();
+        // A reload takes every port down with its region (and snapshot) and back.
+        let reload = reload_req(pci(), ReloadAction::DriverReinit, None);
+        w.request(Cmd::Reload, reload).unwrap();
+        let mut seen = port_regions(&w.settle());
+        seen.sort_unstable();
+        assert_eq!(
+            seen,
+            [(false, 0), (false, 1), (true, 0), (true, 1)],
+            "{era:?}"
+        );
+        w.core.watch_check().unwrap();
     }
 }
 
@@ -333,18 +399,7 @@ fn fw_activate_with_and_without_reset() {
         },
         ..pci_opts(Era::Mainline)
     });
-    let reload = |limits: Option<u32>| ReloadReq {
-        handle: pci(),
-        netns_pid: None,
-        netns_fd: None,
-        netns_id: None,
-        action: Some(ReloadAction::FwActivate),
-        limits: limits.map(|value| Bitfield32 {
-            value,
-            selector: value,
-        }),
-        unknown: vec![],
-    };
+    let reload = |limits| reload_req(pci(), ReloadAction::FwActivate, limits);
     let performed = |r: Response| match r {
         Response::Do(r) => match &r[0].body {
             DevlinkBody::ReloadReply(p) => p.actions_performed.value,

@@ -25,12 +25,14 @@
     reason = "test helpers: a failed unwrap or index is a failed test"
 )]
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use devlink_core::{Core, Errno, InstanceId, Request};
 use devlink_sim::{DeviceOptions, NsimDevice, probe, remove};
 use devlink_testkit::{Ntf, Step, assert_same, expect_len, mainline_unregister_order};
-use devlink_wire::devlink::{Bitfield32, ParamValue, ReloadReq};
+use devlink_wire::devlink::ParamValue;
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, KernelEnum, ParamCmode, ReloadAction, ReloadLimit};
 
@@ -148,18 +150,8 @@ fn reload_steps() {
         ),
     ];
     for (n, action, limits, msg) in refusals {
-        let req = ReloadReq {
-            handle: DeviceOptions::new(14, 2).devlink_handle().unwrap(),
-            netns_pid: None,
-            netns_fd: None,
-            netns_id: None,
-            action: Some(action),
-            limits: limits.map(|value| Bitfield32 {
-                value,
-                selector: value,
-            }),
-            unknown: Vec::new(),
-        };
+        let handle = DeviceOptions::new(14, 2).devlink_handle().unwrap();
+        let req = common::reload_req(handle, action, limits);
         let request = Request {
             cmd: Cmd::Reload,
             body: DevlinkBody::from(req),

@@ -210,10 +210,14 @@ impl Driver for NsimDevice {
         self.eswitch_mode(devl, mode)
     }
 
-    /// `dummy_region_ops`: `.snapshot` only.
+    /// `dummy_region_ops`: `.snapshot` only; the same for the ports' regions.
     fn region_ops(&self, port: Option<u32>, region: &str) -> RegionOps {
+        let snapshot = match port {
+            None => region == "dummy",
+            Some(_) => self.opts.port_regions && region == crate::PORT_REGION,
+        };
         RegionOps {
-            snapshot: port.is_none() && region == "dummy",
+            snapshot,
             read: false,
         }
     }

@@ -2,11 +2,14 @@
 //! `_del` in `drivers/net/netdevsim/dev.c`): PF ports at their own index and VF ports
 //! at `128 + n`, each with a netdev; beyond netdevsim, split ports and PCI SF ports.
 
-use devlink_core::{CoreError, Devl, Errno, PortAttrs};
+use devlink_core::{CoreError, Devl, Errno, PortAttrs, RegionDef};
 use devlink_wire::spec::PortFlavour;
 
 use super::NsimDevice;
-use crate::{Era, NSIM_DEV_VF_PORT_INDEX_BASE, SimError};
+use crate::{
+    Era, NSIM_DEV_VF_PORT_INDEX_BASE, PORT_REGION, PORT_REGION_SIZE, PORT_REGION_SNAPSHOTS,
+    SimError,
+};
 
 /// What a port is to the device (kernel: `enum nsim_dev_port_type`, plus the kinds
 /// beyond netdevsim).
@@ -32,7 +35,16 @@ impl NsimDevice {
             splittable: lanes > 1,
             ..PortAttrs::physical(i.wrapping_add(1))
         };
-        self.port_add(devl, i, attrs, PortKind::Pf)
+        self.port_add(devl, i, attrs, PortKind::Pf)?;
+        if self.opts.port_regions {
+            devl.region_create(RegionDef {
+                name: PORT_REGION.into(),
+                size: PORT_REGION_SIZE,
+                max_snapshots: PORT_REGION_SNAPSHOTS,
+                port: Some(i),
+            })?;
+        }
+        Ok(())
     }
 
     /// `__nsim_dev_port_add` for VF `n`: flavour `PCI_VF` (pf 0, vf `n`) at `128 + n`,
@@ -85,6 +97,9 @@ impl NsimDevice {
     /// `__nsim_dev_port_del`: the rate leaf (VFs), the netdev, then the port.
     pub(super) fn port_del(&mut self, devl: &mut Devl<'_>, index: u32) -> Result<(), CoreError> {
         let kind = self.port_kind(index);
+        if kind == Some(PortKind::Pf) && self.opts.port_regions {
+            devl.region_destroy(Some(index), PORT_REGION)?;
+        }
         self.ports.retain(|&(p, _)| p != index);
         if kind == Some(PortKind::Vf) {
             devl.rate_leaf_destroy(index)?;

@@ -15,9 +15,10 @@ use devlink_core::checker::Checker;
 use devlink_core::fold::View;
 use devlink_core::{Core, Rejection, Request, Response};
 use devlink_sim::{DeviceOptions, Era, Sim};
-use devlink_wire::devlink::{Fmsg, FmsgItem, Handle, HealthReq};
+use devlink_wire::devlink::{Bitfield32, Fmsg, FmsgItem, Handle, HealthReq, ReloadReq};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
+use devlink_wire::spec::ReloadAction;
 
 /// One notification: command and body.
 pub(crate) type Ntf = (Cmd, DevlinkBody);
@@ -146,3 +147,19 @@ pub(crate) fn nsim(id: u32) -> Handle {
 }
 
 pub(crate) const ERAS: [Era; 2] = [Era::Kernel61, Era::Mainline];
+
+/// `RELOAD` of `handle` with `action` and `limits` (as value and selector).
+pub(crate) fn reload_req(handle: Handle, action: ReloadAction, limits: Option<u32>) -> ReloadReq {
+    ReloadReq {
+        handle,
+        netns_pid: None,
+        netns_fd: None,
+        netns_id: None,
+        action: Some(action),
+        limits: limits.map(|value| Bitfield32 {
+            value,
+            selector: value,
+        }),
+        unknown: vec![],
+    }
+}

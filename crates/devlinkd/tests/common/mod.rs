@@ -8,6 +8,8 @@
     clippy::panic
 )]
 
+pub mod requests;
+
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::process::{Child, Command};
@@ -37,13 +39,19 @@ impl Daemon {
     /// unless `extra` names one, and the state directory is `dir/state` unless `extra`
     /// names one.
     pub fn start(extra: &[&str]) -> Self {
+        // Named after the test (its thread), shortened and hashed: a socket path has
+        // at most 107 bytes.
+        let name = std::thread::current()
+            .name()
+            .unwrap_or("t")
+            .replace("::", "-");
+        let mut hash = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&name, &mut hash);
+        let short: String = name.chars().take(24).collect();
         let dir = std::env::temp_dir().join(format!(
-            "devlinkd-test-{}-{}",
+            "devlinkd-test-{}-{short}-{:08x}",
             std::process::id(),
-            std::thread::current()
-                .name()
-                .unwrap_or("t")
-                .replace("::", "-")
+            std::hash::Hasher::finish(&hash) & 0xffff_ffff
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
