@@ -64,6 +64,7 @@ impl NsimDevice {
     ) -> Result<(), CoreError> {
         devl.port_register(index, attrs)?;
         let netdev = (self.next_ifindex, format!("eth{index}"));
+        self.ifindexes.insert(index, netdev.0);
         self.next_ifindex = self.next_ifindex.wrapping_add(1);
         let leaf = kind == PortKind::Vf;
         if self.era() == Era::Mainline {
@@ -86,6 +87,7 @@ impl NsimDevice {
     pub(super) fn port_del(&mut self, devl: &mut Devl<'_>, index: u32) -> Result<(), CoreError> {
         let kind = self.port_kind(index);
         self.ports.retain(|&(p, _)| p != index);
+        self.ifindexes.remove(&index);
         if kind == Some(PortKind::Vf) {
             devl.rate_leaf_destroy(index)?;
         }
