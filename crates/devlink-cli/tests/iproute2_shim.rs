@@ -441,11 +441,17 @@ fn dpipe() {
 }
 
 /// A device with mlxsw's dpipe headers and tables (`dpipe = true`; its resources are
-/// netdevsim's), next to one without.
+/// netdevsim's), one with 40 ports (entries over several messages, as the kernel
+/// splits them for 4 KiB reads), and one without.
 const DPIPE_CONFIG: &str = r#"
 [[device]]
 id = 5
 ports = 2
+dpipe = true
+
+[[device]]
+id = 6
+ports = 40
 dpipe = true
 
 [[device]]
@@ -455,8 +461,9 @@ id = 0
 /// `dpipe` on a device that has headers and tables: headers (local ones first, each
 /// list in reverse), tables with their resource paths, entries with mappings, IPv4,
 /// IPv6 and MAC values, counters switched on and off (the `mlxsw_adj` counters exceed
-/// 2^32: iproute2 prints them as `unsigned int`), and the errors after the headers
-/// request, which iproute2 prints without failing (`table dump` of an unknown table).
+/// 2^32: iproute2 prints them as `unsigned int`), the errors after the headers
+/// request, which iproute2 prints without failing (`table dump` of an unknown table),
+/// and dumps of 40 entries (several reply messages).
 #[test]
 fn dpipe_tables() {
     let d = "netdevsim/netdevsim5";
@@ -494,6 +501,10 @@ fn dpipe_tables() {
         "dpipe table dump D",
         "dpipe header show netdevsim/netdevsim0",
         "dpipe table show netdevsim/netdevsim0",
+        "dpipe table dump netdevsim/netdevsim6 name mlxsw_host6",
+        "-j dpipe table dump netdevsim/netdevsim6 name mlxsw_adj",
+        "dpipe table set netdevsim/netdevsim6 name mlxsw_host4 counters_enabled true",
+        "-j -p dpipe table dump netdevsim/netdevsim6 name mlxsw_host4",
     ]
     .iter()
     .map(|s| s.replace(" D", &format!(" {d}")))

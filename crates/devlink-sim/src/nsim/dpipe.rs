@@ -553,6 +553,37 @@ mod tests {
     }
 
     #[test]
+    fn large_tables_split_into_kernel_sized_messages() {
+        let mut core = Core::new();
+        let opts = DeviceOptions {
+            dpipe: true,
+            ..DeviceOptions::new(3, 40)
+        };
+        probe(&mut core, &opts).unwrap();
+        let req = DpipeEntriesGetReq {
+            handle: handle(),
+            table_name: TABLE_HOST6.into(),
+            unknown: Vec::new(),
+        };
+        let replies = ask(&mut core, Cmd::DpipeEntriesGet, req.into()).unwrap();
+        assert!(replies.len() > 1, "{}", replies.len());
+        let mut indexes = Vec::new();
+        for r in &replies {
+            let DevlinkBody::DpipeEntries(e) = r else {
+                panic!("{r:?}")
+            };
+            let mut buf = Vec::new();
+            let mut em = devlink_wire::nl::Emitter::new(&mut buf);
+            devlink_wire::devlink::Body::encode(e.as_ref(), &mut em);
+            em.finish().unwrap();
+            // nlmsghdr + genlmsghdr + attributes within NLMSG_GOODSIZE.
+            assert!(20 + buf.len() <= 3776, "{}", buf.len());
+            indexes.extend(e.entries.iter().map(|e| e.index));
+        }
+        assert_eq!(indexes, (0..40).collect::<Vec<u64>>());
+    }
+
+    #[test]
     fn off_by_default() {
         let (mut core, _) = device(false);
         let headers = DevReq {
