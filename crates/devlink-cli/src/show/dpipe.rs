@@ -338,4 +338,69 @@ mod tests {
         );
         assert_eq!(prot_field(DpipeHeaderId::Ethernet, 1, &mac), None);
     }
+
+    /// A masked value: iproute2 6.1 prints the value itself as `value_mask` (checked
+    /// against `/usr/sbin/devlink` with a device whose `adj_hash_index` had mask 0xff).
+    #[test]
+    fn a_mask_prints_the_value() {
+        use devlink_wire::devlink::{DpipeField, DpipeMatch, DpipeMatchValue, Handle};
+
+        use super::super::Options;
+        use super::super::{ShowCmd, render_show};
+
+        let handle = Handle::new("pci", "0000:01:00.0");
+        let headers = DpipeHeaders {
+            handle: handle.clone(),
+            headers: vec![DpipeHeader {
+                name: "meta".into(),
+                id: 0,
+                global: false,
+                fields: vec![DpipeField {
+                    name: "hash".into(),
+                    id: 0,
+                    bitwidth: 32,
+                    mapping_type: DpipeFieldMappingType::None,
+                    unknown: vec![],
+                }],
+                unknown: vec![],
+            }],
+            unknown: vec![],
+        };
+        let field = DpipeFieldRef::default();
+        let entries = DpipeEntries {
+            handle,
+            entries: vec![DpipeEntry {
+                index: 3,
+                counter: None,
+                match_values: vec![DpipeMatchValue {
+                    field_match: DpipeMatch {
+                        match_type: DpipeMatchType::FieldExact,
+                        field,
+                        unknown: vec![],
+                    },
+                    value: DpipeValue {
+                        value: 5u32.to_ne_bytes().to_vec(),
+                        mask: Some(vec![0xff, 0, 0, 0]),
+                        mapping: None,
+                    },
+                    unknown: vec![],
+                }],
+                action_values: vec![],
+                unknown: vec![],
+            }],
+            unknown: vec![],
+        };
+        let r = render_show(
+            ShowCmd::DpipeEntries,
+            &[headers.into(), entries.into()],
+            Options::default(),
+        );
+        assert_eq!(r.error, None);
+        assert_eq!(
+            r.output,
+            "pci/0000:01:00.0:\n  index 3\n    match_value:\n      \
+             type field_exact header meta field hash value_mask 5 value 5\n    \
+             action_value:\n"
+        );
+    }
 }
