@@ -74,8 +74,13 @@ fn seen(o: &Output) -> (String, String, Option<i32>) {
 /// Run every step on both daemons; list the steps whose results differ. A step
 /// `sim ARGS` runs `dlctl sim ARGS` on both instead.
 fn check(name: &str, steps: &[&str]) {
-    let ours = Daemon::start_with_config(&format!("{name}-dlctl"), CONFIG);
-    let theirs = Daemon::start_with_config(&format!("{name}-iproute2"), CONFIG);
+    check_with(name, CONFIG, steps);
+}
+
+/// [`check`] on daemons started with the devices of `config`.
+fn check_with(name: &str, config: &str, steps: &[&str]) {
+    let ours = Daemon::start_with_config(&format!("{name}-dlctl"), config);
+    let theirs = Daemon::start_with_config(&format!("{name}-iproute2"), config);
     let mut failures = Vec::new();
     for step in steps {
         // `sim …`: a `dlctl sim` step (a knob, a device) run on both daemons alike.
@@ -403,8 +408,8 @@ fn port_param() {
     );
 }
 
-/// `dpipe`: no device has dpipe headers, so every show and dump ends on the failed
-/// headers request, as in iproute2 6.1 against netdevsim.
+/// `dpipe` on devices without dpipe headers (netdevsim's): every show and dump ends on
+/// the failed headers request, as in iproute2 6.1 against netdevsim.
 #[test]
 fn dpipe() {
     check(
@@ -433,6 +438,79 @@ fn dpipe() {
             "dpipe foo",
         ],
     );
+}
+
+/// A device with mlxsw's dpipe headers and tables (`dpipe = true`; its resources are
+/// netdevsim's), one with 40 ports (entries over several messages, as the kernel
+/// splits them for 4 KiB reads), and one without.
+const DPIPE_CONFIG: &str = r#"
+[[device]]
+id = 5
+ports = 2
+dpipe = true
+
+[[device]]
+id = 6
+ports = 40
+dpipe = true
+
+[[device]]
+id = 0
+"#;
+
+/// `dpipe` on a device that has headers and tables: headers (local ones first, each
+/// list in reverse), tables with their resource paths, entries with mappings, IPv4,
+/// IPv6 and MAC values, counters switched on and off (the `mlxsw_adj` counters exceed
+/// 2^32: iproute2 prints them as `unsigned int`), the errors after the headers
+/// request, which iproute2 prints without failing (`table dump` of an unknown table),
+/// and dumps of 40 entries (several reply messages).
+#[test]
+fn dpipe_tables() {
+    let d = "netdevsim/netdevsim5";
+    let steps: Vec<String> = [
+        "dpipe header show D",
+        "-v dpipe header show D",
+        "-j dpipe header show D",
+        "-j -p -v dpipe header show D",
+        "dpipe table show D",
+        "-v dpipe table show D",
+        "-j dpipe table show D",
+        "-j -p dpipe table show D",
+        "dpipe table show D name mlxsw_host4",
+        "-j -p dpipe table show D name mlxsw_adj",
+        "dpipe table show D name nope",
+        "-j dpipe table show D name nope",
+        "dpipe table dump D name mlxsw_erif",
+        "dpipe table dump D name mlxsw_host4",
+        "-j dpipe table dump D name mlxsw_host6",
+        "-j -p dpipe table dump D name mlxsw_adj",
+        "dpipe table set D name mlxsw_adj counters_enabled true",
+        "dpipe table show D name mlxsw_adj",
+        "dpipe table dump D name mlxsw_adj",
+        "-j -p dpipe table dump D name mlxsw_adj",
+        "dpipe table set D name mlxsw_erif counters_enabled true",
+        "-j dpipe table dump D name mlxsw_erif",
+        "dpipe table set D name mlxsw_adj counters_enabled false",
+        "dpipe table dump D name mlxsw_adj",
+        "-j dpipe table show D",
+        "resource show D",
+        "-j -p resource show D",
+        "dpipe table dump D name nope",
+        "-j -p dpipe table dump D name nope",
+        "dpipe table set D name nope counters_enabled true",
+        "dpipe table dump D",
+        "dpipe header show netdevsim/netdevsim0",
+        "dpipe table show netdevsim/netdevsim0",
+        "dpipe table dump netdevsim/netdevsim6 name mlxsw_host6",
+        "-j dpipe table dump netdevsim/netdevsim6 name mlxsw_adj",
+        "dpipe table set netdevsim/netdevsim6 name mlxsw_host4 counters_enabled true",
+        "-j -p dpipe table dump netdevsim/netdevsim6 name mlxsw_host4",
+    ]
+    .iter()
+    .map(|s| s.replace(" D", &format!(" {d}")))
+    .collect();
+    let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
+    check_with("dpipe-tables", DPIPE_CONFIG, &steps);
 }
 
 /// A netdev name wherever iproute2 takes a port handle: looked up among the ports'

@@ -62,6 +62,9 @@ pub enum CoreError {
     /// Nested-instance relations.
     #[error(transparent)]
     Nested(#[from] NestedError),
+    /// Shared buffer, resource and dpipe registration.
+    #[error(transparent)]
+    DevObj(#[from] crate::objects::DevObjError),
 }
 
 /// Lifecycle misuse (`devl_register` on a registered instance and the like).

@@ -29,7 +29,8 @@ pub use error::{EACCES, SimError};
 pub use nsim::{
     FlashPacing, KNOBS, KnobAccess, NSIM_DEV_FLASH_CHUNK_SIZE, NSIM_DEV_FLASH_CHUNK_TIME_MS,
     NSIM_DEV_FLASH_SIZE, NSIM_DUMMY_REGION_SIZE, NSIM_DUMMY_REGION_SNAPSHOT_MAX, NsimDevice,
-    SF_PORT_INDEX_BASE, SPLIT_PORT_INDEX_BASE, probe, remove,
+    SF_PORT_INDEX_BASE, SPLIT_PORT_INDEX_BASE, TABLE_ADJ, TABLE_ERIF, TABLE_HOST4, TABLE_HOST6,
+    probe, remove,
 };
 pub use options::{
     DeviceOptions, Era, EswitchStart, LinecardOptions, MAX_SPLIT_LANES, NSIM_BUS_DEV_MAX_VFS,

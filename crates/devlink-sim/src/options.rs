@@ -160,6 +160,10 @@ pub struct DeviceOptions {
     /// Their values are only stored and reported: they would take effect at the next
     /// firmware reset.
     pub permanent_params: bool,
+    /// dpipe headers and tables modelled on mlxsw's (`mlxsw_meta`; `mlxsw_erif`,
+    /// `mlxsw_host4`, `mlxsw_host6`, `mlxsw_adj`), with one entry per PF port in each
+    /// table and table counters that can be switched on and off.
+    pub dpipe: bool,
     /// The device's non-volatile memory: permanent param values it probes with instead
     /// of the defaults, by param name (the daemon fills it from its state directory; not
     /// in TOML). A name without a permanent param, or a value of another type, is
@@ -207,6 +211,7 @@ impl DeviceOptions {
             },
             selftests: false,
             permanent_params: false,
+            dpipe: false,
             nvm: BTreeMap::new(),
         }
     }

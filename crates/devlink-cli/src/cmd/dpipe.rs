@@ -1,14 +1,19 @@
 //! `devlink dpipe …` (`cmd_dpipe`): every show and dump starts with the device's
-//! header list (`DPIPE_HEADERS_GET`), as iproute2 needs it to name fields.
+//! header list (`DPIPE_HEADERS_GET`), as iproute2 needs it to name fields; `table show`
+//! then reads the resource tree (for the tables' resource paths) and the tables,
+//! `table dump` the table's entries.
 //!
-//! devlinkd's devices register no dpipe headers (netdevsim has none), so the headers
-//! request fails and the commands end as iproute2 6.1 ends them then: the kernel's
-//! error, `error get headers Success` (iproute2 prints its own context's error code,
-//! still 0), exit status 1. Rendering tables, headers and entries of a device that has
-//! them is not implemented: dlctl says so instead of printing something unchecked.
+//! On a device without dpipe headers (netdevsim has none) the headers request fails and
+//! the commands end as iproute2 6.1 ends them then: the kernel's error, `error get
+//! headers Success` (iproute2 prints its own context's error code, still 0), exit
+//! status 1. The later requests of `table show` and `table dump` print their errors but
+//! do not change the exit status, as in iproute2.
 
 use devlink_cli::show::ShowCmd;
-use devlink_wire::devlink::{DevReq, DpipeCountersSetReq, Handle};
+use devlink_wire::devlink::{
+    DevReq, DpipeCountersSetReq, DpipeEntriesGetReq, DpipeTableGetReq, Handle,
+};
+use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::Cmd;
 
 use super::ctx::{CmdError, Ctx};
@@ -37,10 +42,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         let handle = a.handle()?;
         if !table {
             a.options(|_| Ok(false))?;
-            return headers_then(ctx, handle, ShowCmd::DpipeHeaders);
+            return header_show(ctx, handle);
         }
-        table_options(a, false)?;
-        return headers_then(ctx, handle, ShowCmd::Flash);
+        let (name, _) = table_options(a, false)?;
+        return table_show(ctx, handle, name);
     } else if table && a.matches("set") {
         a.inc();
         return table_set(ctx, a);
@@ -48,8 +53,8 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         a.inc();
         let handle = a.handle()?;
         let (name, _) = table_options(a, false)?;
-        name.ok_or_else(|| ArgError::new("Dpipe table name expected."))?;
-        return headers_then(ctx, handle, ShowCmd::Flash);
+        let name = name.ok_or_else(|| ArgError::new("Dpipe table name expected."))?;
+        return table_dump(ctx, handle, name);
     }
     Err(a.command_not_found().into())
 }
@@ -86,17 +91,76 @@ fn table_set(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         .map(drop)
 }
 
-/// The headers request every show and dump starts with; `section`: what is printed
-/// when it fails (`header show` has opened its JSON section by then, the others
-/// nothing).
-fn headers_then(ctx: &mut Ctx<'_>, handle: Handle, section: ShowCmd) -> Result<(), CmdError> {
+/// `cmd_dpipe_headers_show`.
+fn header_show(ctx: &mut Ctx<'_>, handle: Handle) -> Result<(), CmdError> {
+    let headers = headers(ctx, handle, ShowCmd::DpipeHeaders)?;
+    ctx.print(ShowCmd::DpipeHeaders, &headers)
+}
+
+/// `cmd_dpipe_table_show`: headers, resources, then the tables (all, or the named one;
+/// an unknown name shows none).
+fn table_show(ctx: &mut Ctx<'_>, handle: Handle, name: Option<String>) -> Result<(), CmdError> {
+    let mut bodies = headers(ctx, handle.clone(), ShowCmd::Flash)?;
+    let dev = DevReq {
+        handle: Some(handle.clone()),
+        unknown: Vec::new(),
+    };
+    bodies.extend(replies_or_print(ctx, Cmd::ResourceDump, dev.into())?);
+    let req = DpipeTableGetReq {
+        handle,
+        table_name: name,
+        unknown: Vec::new(),
+    };
+    bodies.extend(replies_or_print(ctx, Cmd::DpipeTableGet, req.into())?);
+    ctx.print(ShowCmd::DpipeTable, &bodies)
+}
+
+/// `cmd_dpipe_table_dump`: headers, then the table's entries (an unknown table is the
+/// kernel's `-EINVAL`).
+fn table_dump(ctx: &mut Ctx<'_>, handle: Handle, name: String) -> Result<(), CmdError> {
+    let mut bodies = headers(ctx, handle.clone(), ShowCmd::Flash)?;
+    let req = DpipeEntriesGetReq {
+        handle,
+        table_name: name,
+        unknown: Vec::new(),
+    };
+    bodies.extend(replies_or_print(ctx, Cmd::DpipeEntriesGet, req.into())?);
+    ctx.print(ShowCmd::DpipeEntries, &bodies)
+}
+
+/// A request whose failure iproute2 prints but ignores (`_mnlg_socket_sndrcv`'s
+/// result unused): its replies, or none after printing the error.
+fn replies_or_print(
+    ctx: &mut Ctx<'_>,
+    cmd: Cmd,
+    body: DevlinkBody,
+) -> Result<Vec<DevlinkBody>, CmdError> {
+    match ctx.request(cmd, body, false) {
+        Ok(r) => Ok(r.into_iter().map(|r| r.body).collect()),
+        Err(CmdError::Request(RequestError::Nl { errno, ext })) => {
+            errors::print_error(errno, &ext, ctx.err)?;
+            Ok(Vec::new())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The headers request every show and dump starts with: its replies. When it fails,
+/// iproute2 prints the error and `error get headers Success` and stops (exit status
+/// 1); `section`: what is printed then (`header show` has opened its JSON section,
+/// the others nothing).
+fn headers(
+    ctx: &mut Ctx<'_>,
+    handle: Handle,
+    section: ShowCmd,
+) -> Result<Vec<DevlinkBody>, CmdError> {
     let req = DevReq {
         handle: Some(handle),
         unknown: Vec::new(),
     };
-    let result = ctx.request(Cmd::DpipeHeadersGet, req, false);
-    let Err(e) = result else {
-        return Err(ArgError::new("dlctl: rendering dpipe headers is not implemented").into());
+    let e = match ctx.request(Cmd::DpipeHeadersGet, req, false) {
+        Ok(r) => return Ok(r.into_iter().map(|r| r.body).collect()),
+        Err(e) => e,
     };
     match &e {
         CmdError::Request(RequestError::Nl { errno, ext }) => {

@@ -5,8 +5,8 @@ use devlink_wire::message::DevlinkBody;
 
 use super::printer::{Options, Printer};
 use super::{
-    dev, fmsg, health, info, linecard, param, port, rate, region, reload, resource, sb, selftests,
-    trap,
+    dev, dpipe, fmsg, health, info, linecard, param, port, rate, region, reload, resource, sb,
+    selftests, trap,
 };
 
 /// A `devlink … show` command whose replies can be rendered.
@@ -64,9 +64,14 @@ pub enum ShowCmd {
     /// `devlink health diagnose|dump show` (`cmd_health_object_common`,
     /// `cmd_fmsg_object_cb`): no section.
     Fmsg,
-    /// `devlink dpipe header show` (`cmd_dpipe_headers_show`): only its section (the
-    /// headers are not rendered).
+    /// `devlink dpipe header show DEV` (`cmd_dpipe_headers_show`).
     DpipeHeaders,
+    /// `devlink dpipe table show DEV` (`cmd_dpipe_table_show`): the header replies and
+    /// the resource dump (remembered), then the table replies.
+    DpipeTable,
+    /// `devlink dpipe table dump DEV name T` (`cmd_dpipe_table_dump`): the header
+    /// replies (remembered), then the entry replies.
+    DpipeEntries,
     /// `devlink dev selftests show` (`cmd_dev_selftests_show`).
     Selftests,
     /// `devlink dev selftests run DEV` (`cmd_dev_selftests_run`): the callback opens
@@ -103,6 +108,8 @@ impl ShowCmd {
             Self::RegionRead => "read",
             Self::Selftests => "selftests",
             Self::DpipeHeaders => "header",
+            Self::DpipeTable => "table",
+            Self::DpipeEntries => "table_entry",
             Self::Fmsg | Self::PortNew | Self::Flash | Self::SelftestsRun => "",
         }
     }
@@ -170,6 +177,7 @@ pub fn render_show(cmd: ShowCmd, replies: &[DevlinkBody], opts: Options) -> Rend
 #[derive(Default)]
 struct Ctx {
     resources: resource::ResourceCtx,
+    dpipe: dpipe::DpipeCtx,
     fmsg: fmsg::FmsgCtx,
     /// `pr_out_region_chunk`'s `align_val`.
     align: u64,
@@ -205,6 +213,11 @@ fn show_one(
         (S::TrapPolicer, B::TrapPolicer(t)) => trap::pr_out_trap_policer(p, t, true),
         (S::Resource, B::DpipeTables(t)) => ctx.resources.add_tables(t),
         (S::Resource, B::ResourceDump(d)) => resource::pr_out_resources(p, &mut ctx.resources, d),
+        (S::DpipeHeaders, B::DpipeHeaders(h)) => dpipe::pr_out_dpipe_headers(p, &mut ctx.dpipe, h),
+        (S::DpipeTable | S::DpipeEntries, B::DpipeHeaders(h)) => ctx.dpipe.add_headers(h),
+        (S::DpipeTable, B::ResourceDump(d)) => ctx.dpipe.add_resources(d),
+        (S::DpipeTable, B::DpipeTables(t)) => dpipe::pr_out_dpipe_tables(p, &ctx.dpipe, t),
+        (S::DpipeEntries, B::DpipeEntries(e)) => dpipe::pr_out_dpipe_entries(p, &ctx.dpipe, e),
         (S::Linecard, B::Linecard(l)) => linecard::pr_out_linecard(p, l),
         (S::Sb, B::Sb(s)) => sb::pr_out_sb(p, s),
         (S::SbPool, B::SbPool(s)) => sb::pr_out_sb_pool(p, s),

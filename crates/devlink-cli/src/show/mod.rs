@@ -7,6 +7,7 @@
 
 mod command;
 mod dev;
+mod dpipe;
 mod flash;
 mod fmsg;
 mod health;

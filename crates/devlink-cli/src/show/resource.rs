@@ -15,13 +15,19 @@ pub(crate) struct ResourceCtx {
     tables: Vec<(String, u64)>,
     /// `ctx->pending_change`: some resource has `size_new != size`.
     pending_change: bool,
+    /// A resource dump reply was read (the dpipe context's `resources`).
+    resources_known: bool,
 }
 
 impl ResourceCtx {
-    /// `cmd_dpipe_table_show_cb` with printing off: remember the tables.
+    /// `cmd_dpipe_table_show_cb` with printing off: remember the tables. iproute2 6.1
+    /// binds a table to its resource only if the resource tree is known by then
+    /// (`dpipe_table_show`: `resource_valid` needs `ctx->resources`), and `resource
+    /// show` asks for the tables first: so it never lists a table (`dpipe_tables
+    /// none` everywhere), even on a device whose tables use its resources.
     pub(crate) fn add_tables(&mut self, t: &DpipeTables) {
         for table in &t.tables {
-            if let Some(r) = &table.resource {
+            if let (Some(r), true) = (&table.resource, self.resources_known) {
                 self.tables.push((table.name.clone(), r.id));
             }
         }
@@ -41,6 +47,7 @@ fn any_pending(rs: &[Resource]) -> bool {
 /// `cmd_resource_dump_cb` + `resources_show`: one entry per top-level resource.
 pub(crate) fn pr_out_resources(p: &mut Printer, ctx: &mut ResourceCtx, d: &ResourceDump) {
     ctx.pending_change |= any_pending(&d.resources);
+    ctx.resources_known = true;
     for r in &d.resources {
         p.handle_start(&d.handle.bus, &d.handle.dev, true, true);
         resource_show(p, ctx, r, &[]);

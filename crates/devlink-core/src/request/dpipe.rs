@@ -1,12 +1,17 @@
 //! dpipe requests (kernel: `net/devlink/dpipe.c`): tables, entries and headers as
 //! multi-part replies, and the table counters switch. Without registered tables the
 //! table reply is one message with an empty `DPIPE_TABLES` nest, as in the kernel.
+//!
+//! Tables and entries fill each message of the reply until the next one does not fit
+//! (`devlink_dpipe_tables_fill`, the drivers' `entries_dump` loops), in the kernel's
+//! message size: a reply never needs a larger receive buffer than the kernel's would.
 
 use devlink_wire::devlink::{
-    DpipeCountersSetReq, DpipeEntries, DpipeEntriesGetReq, DpipeHeaders, DpipeTableGetReq,
+    Body, DpipeCountersSetReq, DpipeEntries, DpipeEntriesGetReq, DpipeHeaders, DpipeTableGetReq,
     DpipeTables, Handle,
 };
 use devlink_wire::message::DevlinkBody;
+use devlink_wire::nl::Emitter;
 use devlink_wire::spec::Cmd;
 
 use super::info::driver_of;
@@ -32,7 +37,7 @@ impl Core {
     pub(crate) fn dpipe_table_get(&self, req: &DpipeTableGetReq) -> Result<Response, Rejection> {
         let (_, inst) = self.dpipe_instance(Some(&req.handle))?;
         let d = driver_of(inst);
-        let tables = inst
+        let tables: Vec<_> = inst
             .objects
             .dpipe
             .tables
@@ -40,14 +45,13 @@ impl Core {
             .filter(|t| req.table_name.as_ref().is_none_or(|n| *n == t.def.name))
             .map(|t| t.fill(d.dpipe_table_size(&t.def.name)))
             .collect();
-        Ok(Response::Multi(vec![Reply {
-            cmd: Cmd::DpipeTableGet,
-            body: DevlinkBody::from(DpipeTables {
-                handle: inst.handle.clone(),
-                tables,
-                unknown: Vec::new(),
-            }),
-        }]))
+        let handle = &inst.handle;
+        let replies = split(tables, |tables| DpipeTables {
+            handle: handle.clone(),
+            tables,
+            unknown: Vec::new(),
+        })?;
+        Ok(multi(Cmd::DpipeTableGet, replies))
     }
 
     /// `DPIPE_ENTRIES_GET`: unknown table or one without `entries_dump` `-EINVAL`.
@@ -63,14 +67,13 @@ impl Core {
             .ok_or(Rejection::errno(Errno::EINVAL))?;
         let entries =
             driver_of(inst).dpipe_entries_dump(&table.def.name, table.counters_enabled)?;
-        Ok(Response::Multi(vec![Reply {
-            cmd: Cmd::DpipeEntriesGet,
-            body: DevlinkBody::from(DpipeEntries {
-                handle: inst.handle.clone(),
-                entries,
-                unknown: Vec::new(),
-            }),
-        }]))
+        let handle = &inst.handle;
+        let replies = split(entries, |entries| DpipeEntries {
+            handle: handle.clone(),
+            entries,
+            unknown: Vec::new(),
+        })?;
+        Ok(multi(Cmd::DpipeEntriesGet, replies))
     }
 
     /// `DPIPE_HEADERS_GET`: `-EOPNOTSUPP` until the driver registers headers.
@@ -116,4 +119,66 @@ impl Core {
         })?;
         Ok(Response::Do(Vec::new()))
     }
+}
+
+/// Bytes of one reply message in the kernel (`genlmsg_new(GENLMSG_DEFAULT_SIZE)`: an
+/// skb of `NLMSG_GOODSIZE`, 3776 on 4 KiB pages), netlink and genetlink headers
+/// included.
+const MSG_SIZE: usize = 3776;
+/// `nlmsghdr` + `genlmsghdr`.
+const HEADERS: usize = 16 + 4;
+
+/// Encoded length of a body's attributes.
+fn encoded_len(body: &impl Body) -> usize {
+    let mut buf = Vec::new();
+    let mut e = Emitter::new(&mut buf);
+    body.encode(&mut e);
+    let _ = e.finish();
+    buf.len()
+}
+
+/// The messages of a container reply: `make` builds one from its items; each holds the
+/// items that fit after the previous message's, at least one (an item too large for an
+/// empty message fails the request with `-EMSGSIZE`, as in the kernel). No items: one
+/// message with an empty container.
+fn split<T: Clone, B: Body>(
+    items: Vec<T>,
+    make: impl Fn(Vec<T>) -> B,
+) -> Result<Vec<B>, Rejection> {
+    let empty = encoded_len(&make(Vec::new()));
+    let room = MSG_SIZE.saturating_sub(HEADERS + empty);
+    let mut messages = Vec::new();
+    let (mut current, mut used) = (Vec::new(), 0);
+    for item in items {
+        let len = encoded_len(&make(vec![item.clone()])).saturating_sub(empty);
+        if used + len > room {
+            if current.is_empty() {
+                return Err(Rejection::errno(Errno::EMSGSIZE));
+            }
+            messages.push(make(std::mem::take(&mut current)));
+            used = 0;
+            if len > room {
+                return Err(Rejection::errno(Errno::EMSGSIZE));
+            }
+        }
+        used += len;
+        current.push(item);
+    }
+    if !current.is_empty() || messages.is_empty() {
+        messages.push(make(current));
+    }
+    Ok(messages)
+}
+
+/// A multi-part reply of `cmd`.
+fn multi<B: Into<DevlinkBody>>(cmd: Cmd, bodies: Vec<B>) -> Response {
+    Response::Multi(
+        bodies
+            .into_iter()
+            .map(|b| Reply {
+                cmd,
+                body: b.into(),
+            })
+            .collect(),
+    )
 }

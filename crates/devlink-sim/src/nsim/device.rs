@@ -1,6 +1,7 @@
 //! The device (kernel: `struct nsim_dev`, `nsim_drv_probe`, `nsim_drv_remove`,
 //! `nsim_dev_reload_create` / `_destroy` in `drivers/net/netdevsim/dev.c`).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use devlink_core::{Core, CoreError, Devl, InstanceId, RegionDef};
@@ -12,7 +13,7 @@ use super::params::Applied;
 use super::ports::PortKind;
 use super::sb::SbData;
 use super::traps::CounterFaults;
-use super::{extras, resources, traps};
+use super::{dpipe, extras, resources, traps};
 use crate::{DeviceOptions, Era, SimError};
 
 /// `NSIM_DEV_DUMMY_REGION_SIZE`: the `dummy` region's size in bytes.
@@ -31,6 +32,8 @@ pub struct NsimDevice {
     pub(super) opts: DeviceOptions,
     /// Ports, most recent first (`port_list`, filled with `list_add`).
     pub(super) ports: Vec<(u32, PortKind)>,
+    /// The ifindex of each port's netdev.
+    pub(super) ifindexes: BTreeMap<u32, u32>,
     pub(super) next_ifindex: u32,
     /// The applied driverinit values (debugfs `max_macs`, `test1`).
     pub(super) applied: Applied,
@@ -59,6 +62,7 @@ impl NsimDevice {
         Self {
             opts: opts.clone(),
             ports: Vec::new(),
+            ifindexes: BTreeMap::new(),
             next_ifindex: opts.first_ifindex,
             applied: Applied::default(),
             torn_down: false,
@@ -114,8 +118,8 @@ impl NsimDevice {
     }
 
     /// `nsim_dev_reload_create` after loading the driverinit values: the flash knobs
-    /// reset, region `dummy`, traps (policers, groups, traps), health reporters, ports
-    /// (ascending index).
+    /// reset, region `dummy`, traps (policers, groups, traps), health reporters, dpipe
+    /// (beyond netdevsim, if the options ask for it), ports (ascending index).
     pub(super) fn create_objects(&mut self, devl: &mut Devl<'_>) -> Result<(), CoreError> {
         self.knobs.reset_flash();
         devl.region_create(RegionDef {
@@ -127,6 +131,9 @@ impl NsimDevice {
         traps::traps_init(devl, &self.counter_faults)?;
         self.health = HealthData::default();
         super::health::health_init(devl)?;
+        if self.opts.dpipe {
+            dpipe::init(devl)?;
+        }
         for i in 0..self.opts.ports {
             self.pf_port_add(devl, i)?;
         }
@@ -136,7 +143,7 @@ impl NsimDevice {
 
     /// `nsim_dev_reload_destroy`: nothing if a reload failed (already gone); else VFs
     /// disabled (in switchdev mode: rate nodes and VF ports go, the e-switch back to
-    /// legacy), ports (most recent first), health reporters, traps (traps, groups,
+    /// legacy), ports (most recent first), dpipe, health reporters, traps (traps, groups,
     /// policers, each in reverse), region `dummy` (its snapshots first).
     pub(super) fn destroy_objects(&mut self, devl: &mut Devl<'_>) -> Result<(), CoreError> {
         if self.torn_down {
@@ -149,6 +156,9 @@ impl NsimDevice {
             }
         }
         self.port_del_all(devl)?;
+        if self.opts.dpipe {
+            dpipe::fini(devl);
+        }
         super::health::health_exit(devl)?;
         traps::traps_exit(devl)?;
         devl.region_destroy(None, "dummy")?;

@@ -7,7 +7,7 @@ use devlink_core::{
     PortFnChange, PortNewAttrs, PortOps, RateChange, RateOps, RateSetOps, RegionOps, ReloadCaps,
     SELFTEST_ID_FLASH, SbPoolInfo, SbPortPoolKey, SbTcKey, TrapCaps,
 };
-use devlink_wire::devlink::{FmsgItem, PortFunction, RateKey, SbOcc};
+use devlink_wire::devlink::{DpipeEntry, FmsgItem, PortFunction, RateKey, SbOcc};
 use devlink_wire::spec::{
     EswitchMode, KernelEnum, ReloadAction, ReloadLimit, SbThresholdType, SelftestStatus,
 };
@@ -396,5 +396,17 @@ impl Driver for NsimDevice {
 
     fn resource_occ_get(&self, id: u64) -> u64 {
         super::resources::occupancy(id)
+    }
+
+    fn dpipe_table_size(&self, table: &str) -> u64 {
+        self.dpipe_size(table)
+    }
+
+    fn dpipe_entries_dump(
+        &self,
+        table: &str,
+        counters_enabled: bool,
+    ) -> Result<Vec<DpipeEntry>, DriverError> {
+        Ok(self.dpipe_entries(table, counters_enabled))
     }
 }

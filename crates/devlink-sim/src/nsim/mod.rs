@@ -4,6 +4,7 @@
 //! `kernel-semantics.md` §5.3 and §5.4.
 
 mod device;
+mod dpipe;
 mod driver;
 mod eswitch;
 mod extras;
@@ -24,6 +25,7 @@ mod tests;
 pub use device::{
     NSIM_DUMMY_REGION_SIZE, NSIM_DUMMY_REGION_SNAPSHOT_MAX, NsimDevice, probe, remove,
 };
+pub use dpipe::{TABLE_ADJ, TABLE_ERIF, TABLE_HOST4, TABLE_HOST6};
 pub use flash::{
     FlashPacing, NSIM_DEV_FLASH_CHUNK_SIZE, NSIM_DEV_FLASH_CHUNK_TIME_MS, NSIM_DEV_FLASH_SIZE,
 };

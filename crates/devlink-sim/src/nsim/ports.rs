@@ -76,6 +76,7 @@ impl NsimDevice {
     ) -> Result<(), CoreError> {
         devl.port_register(index, attrs)?;
         let netdev = (self.next_ifindex, format!("eth{index}"));
+        self.ifindexes.insert(index, netdev.0);
         self.next_ifindex = self.next_ifindex.wrapping_add(1);
         let leaf = kind == PortKind::Vf;
         if self.era() == Era::Mainline {
@@ -101,6 +102,7 @@ impl NsimDevice {
             devl.region_destroy(Some(index), PORT_REGION)?;
         }
         self.ports.retain(|&(p, _)| p != index);
+        self.ifindexes.remove(&index);
         if kind == Some(PortKind::Vf) {
             devl.rate_leaf_destroy(index)?;
         }
