@@ -1,6 +1,7 @@
 //! The device (kernel: `struct nsim_dev`, `nsim_drv_probe`, `nsim_drv_remove`,
 //! `nsim_dev_reload_create` / `_destroy` in `drivers/net/netdevsim/dev.c`).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use devlink_core::{Core, CoreError, Devl, InstanceId, RegionDef};
@@ -30,7 +31,7 @@ pub struct NsimDevice {
     /// What it was created with.
     pub(super) opts: DeviceOptions,
     /// Ports, most recent first (`port_list`, filled with `list_add`).
-    pub(super) ports: Vec<(u32, PortKind)>,
+    pub(super) ports: VecDeque<(u32, PortKind)>,
     pub(super) next_ifindex: u32,
     /// The applied driverinit values (debugfs `max_macs`, `test1`).
     pub(super) applied: Applied,
@@ -58,7 +59,7 @@ impl NsimDevice {
     pub fn new(opts: &DeviceOptions) -> Self {
         Self {
             opts: opts.clone(),
-            ports: Vec::new(),
+            ports: VecDeque::new(),
             next_ifindex: opts.first_ifindex,
             applied: Applied::default(),
             torn_down: false,
