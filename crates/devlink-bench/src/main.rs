@@ -250,8 +250,8 @@ fn fanout(
     if bus.is_none() {
         eprintln!("dbus-daemon not found (Debian package dbus): skipping the D-Bus baseline");
     }
-    let deliveries: u64 = if quick { 1000 } else { 2_000_000 };
-    let dbus_deliveries: u64 = if quick { 400 } else { 200_000 };
+    let deliveries: u64 = if quick { 1000 } else { 1_000_000 };
+    let dbus_deliveries: u64 = if quick { 400 } else { 100_000 };
     for &n in subs {
         let n64 = n as u64;
         let rounds = u32::try_from((deliveries / (n64 * per_round)).max(if quick { 2 } else { 1 }))
@@ -306,6 +306,18 @@ fn fanout(
 /// against its raw replay, and RSS per port.
 fn ports(exe: &std::path::Path, ports: u32, reps: usize, report: &mut Report) -> Result<()> {
     let d = Daemon::devlinkd(exe, &format!("ports{ports}"))?;
+    // The dump first, in a fresh daemon: its RSS growth is the device's alone (after a
+    // storm the allocator would hand freed memory back out and hide it).
+    let dump = devlinkd::dump(&d, ports, reps)?;
+    let raw_times = raw::dump(&dump.datagrams, reps)?;
+    for (rep, (t, r)) in dump.times.iter().zip(&raw_times).enumerate() {
+        report
+            .ports
+            .push(PortsRow::dump("devlinkd-dump", ports, rep, &dump, *t));
+        report
+            .ports
+            .push(PortsRow::dump("raw-dump", ports, rep, &dump, *r));
+    }
     let captured = devlinkd::capture(&d, ports)?;
     for rep in 0..reps {
         let ours = devlinkd::fanout(&d, 1, ports, 1)?;
@@ -320,16 +332,6 @@ fn ports(exe: &std::path::Path, ports: u32, reps: usize, report: &mut Report) ->
             .ports
             .push(PortsRow::storm("devlinkd", ports, rep, &ours));
         report.ports.push(PortsRow::storm("raw", ports, rep, &raw));
-    }
-    let dump = devlinkd::dump(&d, ports, reps)?;
-    let raw_times = raw::dump(&dump.datagrams, reps)?;
-    for (rep, (t, r)) in dump.times.iter().zip(&raw_times).enumerate() {
-        report
-            .ports
-            .push(PortsRow::dump("devlinkd-dump", ports, rep, &dump, *t));
-        report
-            .ports
-            .push(PortsRow::dump("raw-dump", ports, rep, &dump, *r));
     }
     eprintln!(
         "ports {ports}: dump {} msgs {} B, RSS {} → {} KiB",
@@ -347,7 +349,9 @@ fn latency(
 ) -> Result<()> {
     for rep in 0..reps {
         let d = Daemon::devlinkd(exe, "latency")?;
+        let cpu0 = d.cpu()?;
         let (ours, size) = devlinkd::latency(&d, rate, events)?;
+        let cpu = d.cpu()?.saturating_sub(cpu0);
         drop(d);
         ensure!(
             ours.len() == events,
@@ -355,9 +359,9 @@ fn latency(
             ours.len()
         );
         let raw = raw::latency(size, rate, events)?;
-        report
-            .latency
-            .push(LatRow::new("devlinkd", rate, rep, size, ours));
+        let mut row = LatRow::new("devlinkd", rate, rep, size, ours);
+        row.cpu_us = Some(cpu.as_secs_f64() * 1e6 / events.max(1) as f64);
+        report.latency.push(row);
         report
             .latency
             .push(LatRow::new("raw", rate, rep, size, raw));

@@ -111,6 +111,8 @@ pub(crate) struct LatRow {
     pub(crate) n: usize,
     /// p50, p99, p99.9, max.
     pub(crate) pct: [f64; 4],
+    /// The daemon's CPU time per event (µs), where there is a daemon.
+    pub(crate) cpu_us: Option<f64>,
 }
 
 impl LatRow {
@@ -134,6 +136,7 @@ impl LatRow {
             size,
             n: ns.len(),
             pct: [at(500), at(990), at(999), at(1000)],
+            cpu_us: None,
         }
     }
 }
@@ -294,12 +297,19 @@ impl Report {
             println!(
                 "\nlatency at {rate} events/s, {size}-byte notifications (µs, medians over repetitions)"
             );
-            println!("| | p50 | p99 | p99.9 | max |");
-            println!("|---|---|---|---|---|");
+            println!("| | p50 | p99 | p99.9 | max | daemon CPU µs/event |");
+            println!("|---|---|---|---|---|---|");
             for t in ["devlinkd", "raw"] {
                 if let Some(p) = self.latency_pct(t) {
+                    let cpu: Vec<f64> = self
+                        .latency
+                        .iter()
+                        .filter(|r| r.transport == t)
+                        .filter_map(|r| r.cpu_us)
+                        .collect();
+                    let cpu = opt((!cpu.is_empty()).then(|| median(cpu)), 1.0);
                     println!(
-                        "| {t} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                        "| {t} | {:.1} | {:.1} | {:.1} | {:.1} | {cpu} |",
                         p[0], p[1], p[2], p[3]
                     );
                 }
@@ -359,12 +369,23 @@ impl Report {
         if !self.ports.is_empty() {
             std::fs::write(dir.join("ports.csv"), s)?;
         }
-        let mut s = String::from("transport,rate,rep,size,events,p50_us,p99_us,p999_us,max_us\n");
+        let mut s = String::from(
+            "transport,rate,rep,size,events,p50_us,p99_us,p999_us,max_us,daemon_cpu_us_per_event\n",
+        );
         for r in &self.latency {
             let _ = writeln!(
                 s,
-                "{},{},{},{},{},{:.1},{:.1},{:.1},{:.1}",
-                r.transport, r.rate, r.rep, r.size, r.n, r.pct[0], r.pct[1], r.pct[2], r.pct[3]
+                "{},{},{},{},{},{:.1},{:.1},{:.1},{:.1},{}",
+                r.transport,
+                r.rate,
+                r.rep,
+                r.size,
+                r.n,
+                r.pct[0],
+                r.pct[1],
+                r.pct[2],
+                r.pct[3],
+                r.cpu_us.map(|c| format!("{c:.1}")).unwrap_or_default()
             );
         }
         if !self.latency.is_empty() {
