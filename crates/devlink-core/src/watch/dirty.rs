@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use devlink_wire::watch::WatchKind;
+
 use crate::InstanceId;
 
 /// The marks of one instance.
@@ -12,6 +14,10 @@ pub(crate) struct Marks {
     /// Every object but the ports may have changed (they are few: rendered again and
     /// compared).
     pub(crate) others: bool,
+    /// These kinds (not ports) may have changed; only read when `others` is not set.
+    /// A change that knows its kind marks just that kind, so that the commit renders
+    /// and compares one kind rather than sixteen (a param set: ~30 µs less).
+    pub(crate) kinds: BTreeSet<WatchKind>,
     /// Every port may have changed (registration, unregistration).
     pub(crate) all_ports: bool,
     /// These ports may have changed.
@@ -32,6 +38,14 @@ impl Dirty {
     /// Something other than a port changed.
     pub(crate) fn others(&mut self, id: InstanceId) {
         self.of(id).others = true;
+    }
+
+    /// Something of `kind` (not a port) changed, nothing else.
+    pub(crate) fn kind(&mut self, id: InstanceId, kind: WatchKind) {
+        let m = self.of(id);
+        if !m.others {
+            m.kinds.insert(kind);
+        }
     }
 
     /// Port `index` changed (or came or went).

@@ -293,11 +293,11 @@ impl Core {
                 self.watch.drop_instance(id, &mut diff);
                 continue;
             };
-            if m.others {
-                for kind in render::OTHER_KINDS {
-                    if let Some(r) = render::kind(inst, kind) {
-                        self.watch.diff_kind(id, kind, r, &mut diff);
-                    }
+            for kind in render::OTHER_KINDS {
+                if (m.others || m.kinds.contains(&kind))
+                    && let Some(r) = render::kind(inst, kind)
+                {
+                    self.watch.diff_kind(id, kind, r, &mut diff);
                 }
             }
             if m.all_ports {
