@@ -70,6 +70,15 @@ impl Devl<'_> {
         }
     }
 
+    /// Count one state change that touches objects of `kind` only (not ports): the
+    /// watch commit then compares that kind alone.
+    pub(crate) fn changed_kind(&mut self, kind: devlink_wire::watch::WatchKind) {
+        self.notifier.bump();
+        if self.inst.is_registered() {
+            self.notifier.dirty.kind(self.id, kind);
+        }
+    }
+
     /// Port `index` changed, came or goes (for the watch state).
     pub(crate) fn port_touched(&mut self, index: u32) {
         if self.inst.is_registered() {

@@ -4,6 +4,7 @@
 use devlink_wire::devlink::{Param, ParamValue, ParamValueEntry};
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, ParamCmode, VarAttrType};
+use devlink_wire::watch::WatchKind;
 
 use crate::Devl;
 use crate::error::{CoreError, ParamError};
@@ -141,7 +142,7 @@ impl Devl<'_> {
             item.driverinit_default = Some(value.clone());
             item.driverinit = Some(value);
         }
-        self.changed();
+        self.changed_kind(WatchKind::Param);
         self.param_notify(id, Cmd::ParamNew);
         Ok(())
     }

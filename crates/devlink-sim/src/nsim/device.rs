@@ -1,7 +1,7 @@
 //! The device (kernel: `struct nsim_dev`, `nsim_drv_probe`, `nsim_drv_remove`,
 //! `nsim_dev_reload_create` / `_destroy` in `drivers/net/netdevsim/dev.c`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use devlink_core::{Core, CoreError, Devl, InstanceId, RegionDef};
@@ -31,7 +31,7 @@ pub struct NsimDevice {
     /// What it was created with.
     pub(super) opts: DeviceOptions,
     /// Ports, most recent first (`port_list`, filled with `list_add`).
-    pub(super) ports: Vec<(u32, PortKind)>,
+    pub(super) ports: VecDeque<(u32, PortKind)>,
     /// The ifindex of each port's netdev.
     pub(super) ifindexes: BTreeMap<u32, u32>,
     pub(super) next_ifindex: u32,
@@ -61,7 +61,7 @@ impl NsimDevice {
     pub fn new(opts: &DeviceOptions) -> Self {
         Self {
             opts: opts.clone(),
-            ports: Vec::new(),
+            ports: VecDeque::new(),
             ifindexes: BTreeMap::new(),
             next_ifindex: opts.first_ifindex,
             applied: Applied::default(),

@@ -91,17 +91,42 @@ impl NsimDevice {
             }
             devl.port_type_eth_set(index, Some(netdev))?;
         }
-        self.ports.insert(0, (index, kind));
+        self.ports.push_front((index, kind));
         Ok(())
     }
 
     /// `__nsim_dev_port_del`: the rate leaf (VFs), the netdev, then the port.
     pub(super) fn port_del(&mut self, devl: &mut Devl<'_>, index: u32) -> Result<(), CoreError> {
         let kind = self.port_kind(index);
+        self.ports.retain(|&(p, _)| p != index);
+        self.port_teardown(devl, index, kind)
+    }
+
+    /// `nsim_dev_port_del_all`: most recent first. Linear in ports: the list is taken
+    /// whole rather than searched and shrunk once per port (quadratic, which made a
+    /// 1 M-port device impossible to delete); on an error the ports not yet deleted
+    /// stay, as they did.
+    pub(super) fn port_del_all(&mut self, devl: &mut Devl<'_>) -> Result<(), CoreError> {
+        let mut ports = std::mem::take(&mut self.ports).into_iter();
+        while let Some((index, kind)) = ports.next() {
+            if let Err(e) = self.port_teardown(devl, index, Some(kind)) {
+                self.ports = ports.collect();
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// The port region, rate leaf, netdev and port of `index`, already out of the list.
+    fn port_teardown(
+        &mut self,
+        devl: &mut Devl<'_>,
+        index: u32,
+        kind: Option<PortKind>,
+    ) -> Result<(), CoreError> {
         if kind == Some(PortKind::Pf) && self.opts.port_regions {
             devl.region_destroy(Some(index), PORT_REGION)?;
         }
-        self.ports.retain(|&(p, _)| p != index);
         self.ifindexes.remove(&index);
         if kind == Some(PortKind::Vf) {
             devl.rate_leaf_destroy(index)?;
@@ -111,14 +136,6 @@ impl NsimDevice {
         }
         devl.port_type_clear(index)?;
         devl.port_unregister(index)
-    }
-
-    /// `nsim_dev_port_del_all`: most recent first.
-    pub(super) fn port_del_all(&mut self, devl: &mut Devl<'_>) -> Result<(), CoreError> {
-        for (index, _) in self.ports.clone() {
-            self.port_del(devl, index)?;
-        }
-        Ok(())
     }
 
     /// What port `index` is, if the device has it.
