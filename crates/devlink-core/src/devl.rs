@@ -73,9 +73,15 @@ impl Devl<'_> {
     /// Count one state change that touches objects of `kind` only (not ports): the
     /// watch commit then compares that kind alone.
     pub(crate) fn changed_kind(&mut self, kind: devlink_wire::watch::WatchKind) {
+        self.changed_kinds(kind.bit());
+    }
+
+    /// Count one state change that touches objects of these kinds only (bit N for
+    /// kind N, not ports; 0 for state no watched object shows).
+    pub(crate) fn changed_kinds(&mut self, kinds: u32) {
         self.notifier.bump();
-        if self.inst.is_registered() {
-            self.notifier.dirty.kind(self.id, kind);
+        if self.inst.is_registered() && kinds != 0 {
+            self.notifier.dirty.kinds(self.id, kinds);
         }
     }
 

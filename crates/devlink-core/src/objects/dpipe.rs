@@ -8,6 +8,9 @@ use crate::Devl;
 
 use super::DevObjError;
 
+/// What the changes of this file can show in the watch state ([`Devl::changed_kinds`]).
+const WATCHED: u32 = 0;
+
 /// A table as a driver registers it (`devl_dpipe_table_register`; the matches and
 /// actions are what its `matches_dump` / `actions_dump` put).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +74,7 @@ impl Devl<'_> {
             counters_enabled: false,
             resource: None,
         });
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -82,7 +85,7 @@ impl Devl<'_> {
             .dpipe
             .tables
             .retain(|t| t.def.name != name);
-        self.changed();
+        self.changed_kinds(WATCHED);
     }
 
     /// `devl_dpipe_table_resource_set`: the table uses `units` of resource `id` per entry.
@@ -101,7 +104,7 @@ impl Devl<'_> {
             .find(|t| t.def.name == name)
             .ok_or_else(|| DevObjError::NotFound(name.to_owned()))?;
         t.resource = Some(DpipeTableResource { id, units });
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -118,13 +121,13 @@ impl Devl<'_> {
     /// `devl_dpipe_headers_register`.
     pub fn dpipe_headers_register(&mut self, headers: Vec<DpipeHeader>) {
         self.inst.objects.dpipe.headers = Some(headers);
-        self.changed();
+        self.changed_kinds(WATCHED);
     }
 
     /// `devl_dpipe_headers_unregister`.
     pub fn dpipe_headers_unregister(&mut self) {
         self.inst.objects.dpipe.headers = None;
-        self.changed();
+        self.changed_kinds(WATCHED);
     }
 
     /// `DPIPE_TABLE_COUNTERS_SET` after the checks: whether the flag changed.
@@ -143,7 +146,7 @@ impl Devl<'_> {
             return false;
         }
         t.counters_enabled = enable;
-        self.changed();
+        self.changed_kinds(WATCHED);
         true
     }
 }

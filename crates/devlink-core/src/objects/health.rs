@@ -9,6 +9,9 @@ use devlink_wire::spec::Cmd;
 use crate::error::{CoreError, HealthError, PortError};
 use crate::{Devl, Driver, DriverError, Errno};
 
+/// What the changes of this file can show in the watch state ([`Devl::changed_kinds`]).
+const WATCHED: u32 = devlink_wire::watch::WatchKind::Reporter.bit();
+
 /// Which `devlink_health_reporter_ops` a reporter has; the core calls the matching
 /// [`Driver`] methods (`health_recover`, `health_dump`, `health_diagnose`, `health_test`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -143,7 +146,7 @@ impl Devl<'_> {
             dump_gen: 0,
             last_recovery_ms: 0,
         });
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -160,7 +163,7 @@ impl Devl<'_> {
             .objects
             .reporters
             .retain(|r| !(r.reporter.port_index == port && r.reporter.name == name));
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -172,7 +175,7 @@ impl Devl<'_> {
         };
         r.reporter.error_count += 1;
         r.reporter.state = HealthState::Error;
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.reporter_notify(port, name);
         Ok(())
     }
@@ -188,7 +191,7 @@ impl Devl<'_> {
         }
         r.reporter.recover_count += 1;
         r.reporter.state = HealthState::Healthy;
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.reporter_notify(port, name);
         Ok(())
     }
@@ -217,7 +220,7 @@ impl Devl<'_> {
             r.reporter.auto_dump == Some(true),
             r.auto_recover(),
         );
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.reporter_notify(port, name);
         if abort {
             return Ok(Err(DriverError::new(Errno::ECANCELED, "")));
@@ -259,7 +262,7 @@ impl Devl<'_> {
             }
             r.reporter.state = HealthState::Healthy;
         }
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.reporter_notify(port, name);
         Ok(())
     }
@@ -290,7 +293,7 @@ impl Devl<'_> {
             r.reporter.dump_ts = Some(time.monotonic_ms);
             r.reporter.dump_ts_ns = Some(time.realtime_ns);
         }
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -301,7 +304,7 @@ impl Devl<'_> {
         {
             r.reporter.dump_ts = None;
             r.reporter.dump_ts_ns = None;
-            self.changed();
+            self.changed_kinds(WATCHED);
         }
     }
 
@@ -332,7 +335,7 @@ impl Devl<'_> {
             r.reporter.auto_dump = Some(a);
         }
         if r.reporter != before {
-            self.changed();
+            self.changed_kinds(WATCHED);
         }
     }
 

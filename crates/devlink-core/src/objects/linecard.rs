@@ -8,6 +8,9 @@ use crate::Devl;
 use crate::error::{CoreError, LinecardError};
 use crate::nested::RelObj;
 
+/// What the changes of this file can show in the watch state ([`Devl::changed_kinds`]).
+const WATCHED: u32 = devlink_wire::watch::WatchKind::Linecard.bit();
+
 impl Devl<'_> {
     /// `devl_linecard_create`: state `UNPROVISIONED`; `LINECARD_NEW`.
     pub fn linecard_create(
@@ -27,7 +30,7 @@ impl Devl<'_> {
             nested: None,
             unknown: Vec::new(),
         });
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.linecard_notify(index, Cmd::LinecardNew);
         Ok(())
     }
@@ -52,7 +55,7 @@ impl Devl<'_> {
         self.linecard_notify(index, Cmd::LinecardDel);
         self.inst.objects.linecards.retain(|l| l.index != index);
         self.rels.drop_object(self.id, RelObj::Linecard(index));
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -70,7 +73,7 @@ impl Devl<'_> {
         };
         card.state = state;
         card.lc_type = lc_type;
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.linecard_notify(index, Cmd::LinecardNew);
         Ok(())
     }
@@ -84,7 +87,7 @@ impl Devl<'_> {
         };
         if card.nested != shown {
             card.nested = shown;
-            self.changed();
+            self.changed_kinds(WATCHED);
             self.linecard_notify(index, Cmd::LinecardNew);
         }
     }

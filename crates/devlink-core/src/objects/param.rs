@@ -9,6 +9,9 @@ use devlink_wire::watch::WatchKind;
 use crate::Devl;
 use crate::error::{CoreError, ParamError};
 
+/// What the changes of this file can show in the watch state ([`Devl::changed_kinds`]).
+const WATCHED: u32 = WatchKind::Param.bit();
+
 /// A param as a driver registers it (`struct devlink_param` plus initial values).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamDef {
@@ -89,7 +92,7 @@ impl Devl<'_> {
             driverinit,
         };
         self.inst.objects.params.insert(def.id, item);
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.param_notify(def.id, Cmd::ParamNew);
         Ok(())
     }
@@ -99,7 +102,7 @@ impl Devl<'_> {
         let id = self.param_id(name)?;
         self.param_notify(id, Cmd::ParamDel);
         self.inst.objects.params.remove(&id);
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -164,7 +167,7 @@ impl Devl<'_> {
             }
         }
         if changed {
-            self.changed();
+            self.changed_kinds(WATCHED);
         }
     }
 

@@ -7,6 +7,9 @@ use devlink_wire::spec::Cmd;
 use crate::Devl;
 use crate::error::{CoreError, PortError, RateError};
 
+/// What the changes of this file can show in the watch state ([`Devl::changed_kinds`]).
+const WATCHED: u32 = devlink_wire::watch::WatchKind::Rate.bit();
+
 fn key_name(key: &RateKey) -> String {
     match key {
         RateKey::Leaf(p) => format!("leaf {p}"),
@@ -75,7 +78,7 @@ impl Devl<'_> {
             if let Some(r) = self.rate_mut(&key) {
                 r.parent = None;
             }
-            self.changed();
+            self.changed_kinds(WATCHED);
             self.rate_notify(&key, Cmd::RateNew);
         }
         // Children before parents: repeatedly remove nodes nobody points at.
@@ -101,7 +104,7 @@ impl Devl<'_> {
         }
         let key = rate.key.clone();
         self.inst.objects.rates.insert(0, rate);
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.rate_notify(&key, Cmd::RateNew);
         Ok(())
     }
@@ -113,7 +116,7 @@ impl Devl<'_> {
             return Err(RateError::NotFound(key_name(&key)).into());
         };
         *slot = rate;
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.rate_notify(&key, Cmd::RateNew);
         Ok(())
     }
@@ -153,7 +156,7 @@ impl Devl<'_> {
                 unknown: Vec::new(),
             },
         );
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.rate_notify(&key, Cmd::RateNew);
         Ok(())
     }
@@ -164,7 +167,7 @@ impl Devl<'_> {
         }
         self.rate_notify(key, Cmd::RateDel);
         self.inst.objects.rates.retain(|r| &r.key != key);
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 

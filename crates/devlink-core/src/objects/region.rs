@@ -9,6 +9,10 @@ use devlink_wire::spec::Cmd;
 use crate::Devl;
 use crate::error::{CoreError, PortError, RegionError};
 
+/// What the changes of this file can show in the watch state ([`Devl::changed_kinds`]).
+const WATCHED: u32 =
+    devlink_wire::watch::WatchKind::Region.bit() | devlink_wire::watch::WatchKind::Snapshot.bit();
+
 /// A region as a driver creates it (`devl_region_create` / `devl_port_region_create`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionDef {
@@ -54,7 +58,7 @@ impl Devl<'_> {
             },
             data: BTreeMap::new(),
         });
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.region_notify(port, &name, None, Cmd::RegionNew);
         Ok(())
     }
@@ -73,7 +77,7 @@ impl Devl<'_> {
             .objects
             .regions
             .retain(|r| !(r.region.port_index == port && r.region.name == name));
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -98,7 +102,7 @@ impl Devl<'_> {
         }
         item.data.insert(id, data);
         item.region.snapshots = item.data.keys().copied().collect();
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.region_notify(port, name, Some(id), Cmd::RegionNew);
         Ok(())
     }
@@ -123,7 +127,7 @@ impl Devl<'_> {
             item.data.remove(&id);
             item.region.snapshots = item.data.keys().copied().collect();
         }
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 

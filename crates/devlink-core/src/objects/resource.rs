@@ -8,6 +8,9 @@ use crate::Devl;
 
 use super::DevObjError;
 
+/// What the changes of this file can show in the watch state ([`Devl::changed_kinds`]).
+const WATCHED: u32 = devlink_wire::watch::WatchKind::Resources.bit();
+
 /// `DEVLINK_RESOURCE_ID_PARENT_TOP`: the parent id of a top-level resource.
 pub const RESOURCE_ID_PARENT_TOP: u64 = 0;
 
@@ -166,14 +169,14 @@ impl Devl<'_> {
             };
             p.children.push(node);
         }
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
     /// `devl_resources_unregister`: every resource.
     pub fn resources_unregister(&mut self) {
         self.inst.objects.resources.clear();
-        self.changed();
+        self.changed_kinds(WATCHED);
     }
 
     /// `devl_resource_size_get`: the new size, which becomes the size.
@@ -182,7 +185,7 @@ impl Devl<'_> {
             .ok_or_else(|| DevObjError::NotFound(format!("resource {id}")))?;
         r.def.size = r.size_new;
         let size = r.size_new;
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(size)
     }
 
@@ -201,7 +204,7 @@ impl Devl<'_> {
         let r = find_mut(&mut self.inst.objects.resources, id)
             .ok_or_else(|| DevObjError::NotFound(format!("resource {id}")))?;
         r.occ = on;
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -217,7 +220,7 @@ impl Devl<'_> {
         if let Some(p) = parent.and_then(|p| find_mut(list, p)) {
             p.validate_children();
         }
-        self.changed();
+        self.changed_kinds(WATCHED);
     }
 
     /// At a driver_reinit reload: every new size takes effect (what drivers do with
@@ -228,7 +231,7 @@ impl Devl<'_> {
             changed |= r.commit();
         }
         if changed {
-            self.changed();
+            self.changed_kinds(WATCHED);
         }
     }
 }

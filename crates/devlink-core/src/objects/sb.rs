@@ -10,6 +10,12 @@ use crate::Devl;
 
 use super::DevObjError;
 
+/// What the changes of this file can show in the watch state ([`Devl::changed_kinds`]).
+const WATCHED: u32 = devlink_wire::watch::WatchKind::Sb.bit()
+    | devlink_wire::watch::WatchKind::SbPool.bit()
+    | devlink_wire::watch::WatchKind::SbPortPool.bit()
+    | devlink_wire::watch::WatchKind::SbTcBind.bit();
+
 /// A shared buffer as a driver registers it (`devl_sb_register`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SbDef {
@@ -99,7 +105,7 @@ impl Devl<'_> {
             return Err(DevObjError::Exists(format!("shared buffer {}", def.index)));
         }
         self.inst.objects.sbs.push(def);
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -110,7 +116,7 @@ impl Devl<'_> {
         if self.inst.objects.sbs.len() == before {
             return Err(DevObjError::NotFound(format!("shared buffer {index}")));
         }
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 }

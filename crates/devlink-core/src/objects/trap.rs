@@ -10,6 +10,11 @@ use devlink_wire::spec::{Cmd, TrapAction};
 use crate::Devl;
 use crate::error::{CoreError, TrapError};
 
+/// What the changes of this file can show in the watch state ([`Devl::changed_kinds`]).
+const WATCHED: u32 = devlink_wire::watch::WatchKind::Trap.bit()
+    | devlink_wire::watch::WatchKind::TrapGroup.bit()
+    | devlink_wire::watch::WatchKind::TrapPolicer.bit();
+
 impl Devl<'_> {
     /// `devl_trap_policers_register` for one policer; `TRAP_POLICER_NEW`. The body's
     /// `stats` are ignored: a policer's only counter, its drops, is read at every fill
@@ -23,7 +28,7 @@ impl Devl<'_> {
         policer.stats = None;
         let id = policer.id;
         o.policers.push(policer);
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.policer_notify(id, Cmd::TrapPolicerNew);
         Ok(())
     }
@@ -40,7 +45,7 @@ impl Devl<'_> {
         }
         self.policer_notify(id, Cmd::TrapPolicerDel);
         self.inst.objects.policers.retain(|p| p.id != id);
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -59,7 +64,7 @@ impl Devl<'_> {
         group.handle = self.inst.handle.clone();
         let name = group.name.clone();
         o.groups.push(group);
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.group_notify(&name, Cmd::TrapGroupNew);
         Ok(())
     }
@@ -76,7 +81,7 @@ impl Devl<'_> {
         }
         self.group_notify(name, Cmd::TrapGroupDel);
         self.inst.objects.groups.retain(|g| g.name != name);
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -95,7 +100,7 @@ impl Devl<'_> {
         trap.stats.rx_dropped = None;
         let name = trap.name.clone();
         o.traps.push(trap);
-        self.changed();
+        self.changed_kinds(WATCHED);
         self.trap_notify(&name, Cmd::TrapNew);
         Ok(())
     }
@@ -111,11 +116,11 @@ impl Devl<'_> {
         };
         if trap.action != TrapAction::Drop {
             trap.action = TrapAction::Drop;
-            self.changed();
+            self.changed_kinds(WATCHED);
         }
         self.trap_notify(name, Cmd::TrapDel);
         self.inst.objects.traps.retain(|t| t.name != name);
-        self.changed();
+        self.changed_kinds(WATCHED);
         Ok(())
     }
 
@@ -127,7 +132,7 @@ impl Devl<'_> {
             && t.action != action
         {
             t.action = action;
-            self.changed();
+            self.changed_kinds(WATCHED);
         }
     }
 
@@ -139,7 +144,7 @@ impl Devl<'_> {
             && g.policer_id != policer
         {
             g.policer_id = policer;
-            self.changed();
+            self.changed_kinds(WATCHED);
         }
     }
 
@@ -151,7 +156,7 @@ impl Devl<'_> {
             && (p.rate, p.burst) != (rate, burst)
         {
             (p.rate, p.burst) = (rate, burst);
-            self.changed();
+            self.changed_kinds(WATCHED);
         }
     }
 

@@ -51,11 +51,6 @@ impl Dirty {
         self.of(id).kinds |= kinds & OTHERS;
     }
 
-    /// Something of `kind` (not a port) changed, nothing else.
-    pub(crate) fn kind(&mut self, id: InstanceId, kind: WatchKind) {
-        self.kinds(id, kind.bit());
-    }
-
     /// Port `index` changed (or came or went).
     pub(crate) fn port(&mut self, id: InstanceId, index: u32) {
         let m = self.of(id);
