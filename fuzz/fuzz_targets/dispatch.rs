@@ -105,9 +105,15 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// The demo devices (`devlinkd::config::demo_devices`) and a netdevsim whose flash is
-/// paced (1 ms chunks), as the daemon would create them.
+/// paced (1 ms chunks), as the daemon would create them. A `devlinkd_sim` request may
+/// make at most 64 ports: the daemon's million is real work, not a hang, but it takes
+/// longer than the target's time limit.
 fn server() -> Server {
-    let mut s = Server::new(devlink_core::Core::new(), ServerConfig::default());
+    let config = ServerConfig {
+        max_sim_ports: 64,
+        ..ServerConfig::default()
+    };
+    let mut s = Server::new(devlink_core::Core::new(), config);
     let mut paced = DeviceOptions::new(7, 1);
     paced.flash_chunk_ms = 1;
     for options in devlinkd::config::demo_devices().iter().chain([&paced]) {
