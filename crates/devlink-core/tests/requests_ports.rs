@@ -18,6 +18,7 @@ use devlink_core::{
 };
 use devlink_wire::devlink::{
     Handle, Port, PortFnCaps, PortFunction, PortKeyReq, PortNewReq, PortSetReq, PortSplitReq,
+    UnknownAttr,
 };
 use devlink_wire::message::DevlinkBody;
 use devlink_wire::spec::{Cmd, PortFlavour, PortFnOpstate, PortFnState, PortType};
@@ -351,6 +352,19 @@ fn port_function_validation_messages() {
     assert_eq!(
         rejected(&mut core, set(1, None, Some(caps(16)))),
         Rejection::msg(Errno::EINVAL, "Attribute failed policy validation")
+    );
+    // An attribute type the function space does not have (a client's nest of nests,
+    // 1 000 deep, in the hostile-client test): the strict nested parse fails.
+    let unknown = PortFunction {
+        unknown: vec![UnknownAttr {
+            raw_type: 145 | 0x8000,
+            payload: vec![8, 0, 1, 0, 7, 0, 0, 0],
+        }],
+        ..func()
+    };
+    assert_eq!(
+        rejected(&mut core, set(1, None, Some(unknown))),
+        Rejection::msg(Errno::EINVAL, "Fail to parse port function attributes")
     );
 }
 

@@ -428,9 +428,21 @@ impl Message {
 
 /// Collect the non-zero padding bytes of the attribute stream `msg[start..end]`, descending
 /// into attributes the tables describe as nests (or that carry `NLA_F_NESTED`).
+///
+/// Depth-first in attribute order, with an explicit stack rather than recursion: a
+/// datagram may nest attributes thousands deep (16 000 in 64 KiB), which recursion would
+/// pay for with the thread's stack.
 fn nonzero_padding(msg: &[u8], start: usize, end: usize, space: Space, out: &mut Vec<(usize, u8)>) {
-    let stream = msg.get(start..end).unwrap_or_default();
-    for a in AttrIter::with_base(stream, start).flatten() {
+    let walk = |from: usize, to: usize| {
+        AttrIter::with_base(msg.get(from..to).unwrap_or_default(), from).flatten()
+    };
+    let mut stack = vec![(walk(start, end), space, end)];
+    while let Some((attrs, space, end)) = stack.last_mut() {
+        let (space, end) = (*space, *end);
+        let Some(a) = attrs.next() else {
+            stack.pop();
+            continue;
+        };
         let payload_end = a.offset() + crate::nl::NLA_HDRLEN + a.payload().len();
         let padded_end = crate::nl::align(payload_end).min(end);
         for at in payload_end..padded_end {
@@ -445,7 +457,7 @@ fn nonzero_padding(msg: &[u8], start: usize, end: usize, space: Space, out: &mut
         };
         if let Some(inner) = inner {
             let from = a.offset() + crate::nl::NLA_HDRLEN;
-            nonzero_padding(msg, from, payload_end, inner, out);
+            stack.push((walk(from, payload_end), inner, payload_end));
         }
     }
 }
@@ -499,5 +511,45 @@ mod tests {
         let msg = Message::decode(&raw, families).unwrap();
         assert_eq!(msg.padding, vec![(34, 0xaa), (35, 0xbb), (51, 0xcc)]);
         assert_eq!(msg.encode().unwrap(), input);
+    }
+
+    /// A request whose port function nests 16 000 levels deep (the most 64 KiB of
+    /// attributes hold): decoding walks it without recursion. The daemon overflowed its
+    /// stack on it (hostile-client test, issue 9).
+    #[test]
+    fn nests_16000_deep_decode() {
+        fn nla(ty: u16, payload: &[u8]) -> Vec<u8> {
+            let len = u16::try_from(4 + payload.len()).unwrap();
+            let mut out = len.to_ne_bytes().to_vec();
+            out.extend(ty.to_ne_bytes());
+            out.extend(payload);
+            out
+        }
+        let mut inner = nla(1, &7u32.to_ne_bytes());
+        for _ in 0..16_000 {
+            inner = nla(145 | crate::nl::NLA_F_NESTED, &inner);
+        }
+        let mut attrs = nla(1, b"netdevsim\0\0\0");
+        attrs.extend(nla(2, b"netdevsim0\0\0"));
+        attrs.extend(nla(3, &0u32.to_ne_bytes()));
+        attrs.extend(inner);
+        let len = u32::try_from(20 + attrs.len()).unwrap();
+        let mut input = len.to_ne_bytes().to_vec();
+        input.extend([0x15, 0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 6, 1, 0, 0]);
+        input.extend(attrs);
+        let families = Families {
+            devlink: Some(0x15),
+        };
+        let raw = Messages::new(&input).next().unwrap().unwrap();
+        // On a thread with a small stack, so that recursion would fail here too.
+        let m = std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn_scoped(s, || Message::decode(&raw, families).map(|m| m.header.len))
+                .unwrap()
+                .join()
+                .unwrap()
+        });
+        assert_eq!(m.unwrap(), len);
     }
 }

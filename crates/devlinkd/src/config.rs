@@ -2,6 +2,8 @@
 //!
 //! ```toml
 //! socket = "/run/devlinkd/devlinkd.sock"   # optional daemon settings; CLI flags win
+//! socket_mode = "0660"                     # octal; default 0666
+//! socket_group = "netdev"                  # a name or a gid; default the daemon's
 //! state_dir = "/var/lib/devlinkd"
 //! admin_group = "netdev"                   # a name or a gid
 //! max_backlog = 4194304
@@ -25,6 +27,10 @@ use serde::Deserialize;
 pub struct Config {
     /// The socket to listen on (`--socket`).
     pub socket: Option<PathBuf>,
+    /// The socket file's mode, octal digits (`--socket-mode`).
+    pub socket_mode: Option<String>,
+    /// The socket file's group, a name or a gid (`--socket-group`).
+    pub socket_group: Option<String>,
     /// Where permanent params persist (`--state-dir`).
     pub state_dir: Option<PathBuf>,
     /// The admin group, a name or a gid (`--admin-group`).
@@ -81,6 +87,26 @@ impl Config {
             path: path.to_owned(),
             error,
         })
+    }
+}
+
+/// The mode of the socket file when neither `--socket-mode` nor `socket_mode` sets
+/// it: anyone who can reach the socket may connect, as anyone may open a netlink socket
+/// (reads are open, admin commands are checked per peer).
+pub const DEFAULT_SOCKET_MODE: u32 = 0o666;
+
+/// Parse a file mode written in octal (`0660`, `660`, `0o660`): permission bits only,
+/// at most `0o777`.
+///
+/// # Errors
+/// A message naming the text, for anything else.
+pub fn parse_mode(text: &str) -> Result<u32, String> {
+    let digits = text.strip_prefix("0o").unwrap_or(text);
+    match u32::from_str_radix(digits, 8) {
+        Ok(mode) if mode <= 0o777 && !digits.is_empty() => Ok(mode),
+        _ => Err(format!(
+            "{text:?} is not a file mode (octal permission bits, e.g. 0660)"
+        )),
     }
 }
 
@@ -154,6 +180,21 @@ mod tests {
         assert_eq!(c.admin_group.as_deref(), Some("wheel"));
         assert_eq!(c.devices.len(), 1);
         assert_eq!(c.devices.first().map(|d| (d.id, d.ports)), Some((7, 2)));
+        let text = "socket_mode = \"0660\"\nsocket_group = \"netdev\"\n";
+        let c = Config::parse(text, Path::new("c.toml")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.socket_mode.as_deref(), Some("0660"));
+        assert_eq!(c.socket_group.as_deref(), Some("netdev"));
+    }
+
+    #[test]
+    fn modes_are_octal_permission_bits() {
+        assert_eq!(parse_mode("0660"), Ok(0o660));
+        assert_eq!(parse_mode("600"), Ok(0o600));
+        assert_eq!(parse_mode("0o640"), Ok(0o640));
+        assert_eq!(parse_mode("0777"), Ok(0o777));
+        for bad in ["", "0o", "888", "4755", "rw-rw----", "-1", "01000"] {
+            assert!(parse_mode(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -24,6 +24,16 @@ struct Args {
     /// (LISTEN_FDS) the socket passed is served instead.
     #[arg(long, value_name = "PATH")]
     socket: Option<PathBuf>,
+    /// The socket file's mode, in octal [default: the config file's `socket_mode`, else
+    /// 0666: anyone who reaches the socket may read; admin commands are checked per
+    /// peer]. Not applied under socket activation (the unit's `SocketMode=`).
+    #[arg(long, value_name = "OCTAL", value_parser = config::parse_mode)]
+    socket_mode: Option<u32>,
+    /// The socket file's group, a name or a gid [default: the config file's
+    /// `socket_group`, else the daemon's own]. Not applied under socket activation (the
+    /// unit's `SocketGroup=`).
+    #[arg(long, value_name = "GROUP")]
+    socket_group: Option<String>,
     /// A TOML file with daemon settings (overridden by these flags) and `[[device]]`
     /// tables; its devices replace the demo devices (examples/devlinkd.toml).
     #[arg(long, value_name = "FILE")]
@@ -82,6 +92,21 @@ fn main() -> anyhow::Result<()> {
         .or_else(|| std::env::var_os(devlink_client::SOCKET_ENV).map(PathBuf::from))
         .or(settings.socket)
         .unwrap_or_else(|| devlink_client::socket_path(None));
+    let socket_mode = match (args.socket_mode, &settings.socket_mode) {
+        (Some(m), _) => m,
+        (None, Some(text)) => {
+            config::parse_mode(text).map_err(|e| anyhow::anyhow!("socket_mode: {e}"))?
+        }
+        (None, None) => config::DEFAULT_SOCKET_MODE,
+    };
+    let socket_group = match args
+        .socket_group
+        .as_ref()
+        .or(settings.socket_group.as_ref())
+    {
+        Some(g) => Some(group_id(g).with_context(|| format!("unknown socket group {g:?}"))?),
+        None => None,
+    };
     let config = ServerConfig {
         max_backlog: args
             .max_backlog
@@ -127,7 +152,7 @@ fn main() -> anyhow::Result<()> {
                 (l, None)
             }
             None => {
-                let l = listen(&path).await?;
+                let l = listen(&path, socket_mode, socket_group).await?;
                 tracing::info!(socket = %path.display(), "listening");
                 (l, Some(path))
             }
@@ -151,9 +176,14 @@ fn main() -> anyhow::Result<()> {
     })
 }
 
-/// Bind next to `path` and rename into place, so the socket file appears only once it
-/// accepts connections; a stale socket is replaced, a live one is an error.
-async fn listen(path: &Path) -> anyhow::Result<UnixSeqpacketListener> {
+/// Bind next to `path`, give the file `mode` and group `group`, and rename into place,
+/// so the socket file appears only once it accepts connections, with its final mode and
+/// owner; a stale socket is replaced, a live one is an error.
+async fn listen(
+    path: &Path,
+    mode: u32,
+    group: Option<u32>,
+) -> anyhow::Result<UnixSeqpacketListener> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
@@ -169,11 +199,15 @@ async fn listen(path: &Path) -> anyhow::Result<UnixSeqpacketListener> {
     let _ = std::fs::remove_file(&tmp);
     let listener =
         UnixSeqpacketListener::bind(&tmp).with_context(|| format!("binding {}", tmp.display()))?;
-    // Anyone who can reach the socket may connect, as anyone may open a netlink socket:
-    // reads and subscriptions are open, admin commands are checked per peer (SO_PEERCRED).
-    // Restrict access with the directory's mode.
-    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o666))
-        .with_context(|| format!("chmod {}", tmp.display()))?;
+    // By default anyone who can reach the socket may connect, as anyone may open a
+    // netlink socket: reads and subscriptions are open, admin commands are checked per
+    // peer (SO_PEERCRED). `--socket-mode` / `--socket-group` restrict who may connect.
+    if let Some(gid) = group {
+        std::os::unix::fs::chown(&tmp, None, Some(gid))
+            .with_context(|| format!("chgrp {gid} {}", tmp.display()))?;
+    }
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("chmod {mode:o} {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
     Ok(listener)
 }

@@ -71,6 +71,15 @@ impl Core {
                 "Attribute failed policy validation",
             ));
         }
+        if !req.unknown.is_empty() {
+            // `nla_parse_nested` is strict: an attribute type outside the function
+            // space (0, or above `DEVLINK_PORT_FUNCTION_ATTR_MAX`) fails the parse. The
+            // kernel's offset points inside the nest, which a `Rejection` cannot name.
+            return Err(Rejection::msg(
+                Errno::EINVAL,
+                "Fail to parse port function attributes",
+            ));
+        }
         validate(req, &ops, flavour)?;
         let changes = changes(req, port_type)?;
         let mut applied = false;

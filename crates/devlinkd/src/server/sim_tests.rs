@@ -29,6 +29,17 @@ fn error_of(m: &Message) -> (i32, Option<String>) {
     }
 }
 
+/// `NETLINK_EXT_ACK` on `c`, so that errors carry their message.
+fn ext_ack(s: &mut Server, c: ConnId) {
+    let on = Transport::SetOpt(SetOpt {
+        opt: opt::NETLINK_EXT_ACK,
+        value: 1,
+        errno: None,
+    });
+    s.handle_datagram(c, &msg::transport(1, &on));
+    drain(s, c);
+}
+
 fn device(m: &Message) -> SimDevice {
     match msg::sim_message(m, SIM) {
         Some(SimMessage {
@@ -116,13 +127,7 @@ fn new_device_notifies_subscribers_then_replies_then_acks() {
 fn sim_errors_carry_errno_and_message() {
     let mut s = server();
     let c = s.connect(true, None);
-    let ext_ack = Transport::SetOpt(SetOpt {
-        opt: opt::NETLINK_EXT_ACK,
-        value: 1,
-        errno: None,
-    });
-    s.handle_datagram(c, &msg::transport(1, &ext_ack));
-    drain(&mut s, c);
+    ext_ack(&mut s, c);
     request(&mut s, c, NLM_F_ACK, new_device(10));
     let m = request(&mut s, c, NLM_F_ACK, new_device(10));
     let (errno, text) = error_of(&m[0]);
@@ -205,5 +210,65 @@ fn knobs_and_ports_act_and_notify() {
     assert!(
         m.iter()
             .any(|m| matches!(&m.payload, Payload::Devlink(d) if d.genl.cmd == Cmd::Del as u8))
+    );
+}
+
+/// A `NEW_DEVICE` asking for 117 million ports (found by the `dispatch` fuzzer: the
+/// daemon spent minutes building them, every client waiting) and a `SRIOV_NUMVFS` as
+/// large, after raising `max_vfs`, are refused at once with `-ENOMEM`; the limit is
+/// `ServerConfig::max_sim_ports`.
+#[test]
+fn requests_for_too_many_ports_are_refused() {
+    let mut s = server();
+    let c = s.connect(true, None);
+    ext_ack(&mut s, c);
+    let huge = SimBody::NewDevice(NewDevice {
+        id: 3,
+        ports: Some(0x0700_0002),
+        ..NewDevice::default()
+    });
+    let (errno, text) = error_of(&request(&mut s, c, NLM_F_ACK, huge)[0]);
+    assert_eq!(errno, -12);
+    assert!(text.unwrap().contains("117440514 ports"));
+    let knob = SimBody::SetKnob(SetKnobReq {
+        id: 0,
+        name: "max_vfs".into(),
+        value: "4000000000".into(),
+        unknown: Vec::new(),
+    });
+    let m = request(&mut s, c, NLM_F_ACK, knob);
+    assert_eq!(error_of(&m[0]).0, 0, "{m:?}");
+    let vfs = SimBody::SriovNumvfs(devlink_wire::simctl::NumVfsReq {
+        id: 0,
+        vfs: 4_000_000_000,
+        unknown: Vec::new(),
+    });
+    assert_eq!(error_of(&request(&mut s, c, NLM_F_ACK, vfs)[0]).0, -12);
+    // Nothing was made: device 3 does not exist.
+    let get = SimBody::Get(DeviceReq {
+        id: Some(3),
+        unknown: Vec::new(),
+    });
+    assert_eq!(error_of(&request(&mut s, c, 0, get)[0]).0, -2);
+
+    // The limit is the server's: at it is fine, above is not.
+    let config = super::ServerConfig {
+        max_sim_ports: 8,
+        ..super::ServerConfig::default()
+    };
+    let mut s = Server::new(devlink_core::Core::new(), config);
+    let c = s.connect(true, None);
+    let ports = |id, n| {
+        SimBody::NewDevice(NewDevice {
+            id,
+            ports: Some(n),
+            ..NewDevice::default()
+        })
+    };
+    let m = request(&mut s, c, NLM_F_ACK, ports(1, 8));
+    assert_eq!(error_of(m.last().unwrap()).0, 0, "{m:?}");
+    assert_eq!(
+        error_of(&request(&mut s, c, NLM_F_ACK, ports(2, 9))[0]).0,
+        -12
     );
 }

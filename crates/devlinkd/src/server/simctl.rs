@@ -86,7 +86,9 @@ impl Server {
                 // Through the server, so the device comes up with its stored permanent
                 // param values.
                 let options = device_options(req);
-                self.new_sim_device(&options).map(|()| options.id)
+                self.port_limit(options.ports.max(options.vfs))
+                    .and_then(|()| self.new_sim_device(&options))
+                    .map(|()| options.id)
             }
             SimBody::DelDevice(req) => {
                 let dev = req.id.unwrap_or_default();
@@ -100,10 +102,11 @@ impl Server {
                 .sim
                 .del_port(&mut self.core, req.id, req.index)
                 .map(|()| req.id),
-            SimBody::SriovNumvfs(req) => self
-                .sim
-                .sriov_numvfs(&mut self.core, req.id, req.vfs)
-                .map(|()| req.id),
+            SimBody::SriovNumvfs(req) => self.port_limit(req.vfs).and_then(|()| {
+                self.sim
+                    .sriov_numvfs(&mut self.core, req.id, req.vfs)
+                    .map(|()| req.id)
+            }),
             SimBody::SetKnob(req) => self
                 .sim
                 .set_knob(&mut self.core, req.id, &req.name, &req.value)
@@ -124,6 +127,19 @@ impl Server {
             }
         }
         Ok(Outcome::Ack(None))
+    }
+
+    /// [`ServerConfig::max_sim_ports`](super::ServerConfig::max_sim_ports): `-ENOMEM`
+    /// for a request that would create more ports than that.
+    fn port_limit(&self, ports: u32) -> Result<(), SimError> {
+        let max = self.config.max_sim_ports;
+        if ports <= max {
+            return Ok(());
+        }
+        Err(SimError::Refused {
+            errno: Errno::ENOMEM,
+            msg: format!("{ports} ports: devlinkd makes at most {max} in one request"),
+        })
     }
 
     /// Device `dev` as a `DEVICE` reply: handle, VF count, every knob.

@@ -31,6 +31,11 @@ pub struct ServerConfig {
     pub sim_family_id: u16,
     /// The `devlinkd_watch` family id (above the sim's).
     pub watch_family_id: u16,
+    /// The most ports one `devlinkd_sim` request may create: `NEW_DEVICE`'s `PORTS` and
+    /// `VFS`, `SRIOV_NUMVFS`'s `VFS` (`-ENOMEM` above it). netdevsim has no such limit
+    /// (the kernel runs out of memory instead); here one request would otherwise stall
+    /// every client while it builds millions of ports.
+    pub max_sim_ports: u32,
 }
 
 impl Default for ServerConfig {
@@ -41,6 +46,7 @@ impl Default for ServerConfig {
             max_backlog: 4 * 1024 * 1024,
             sim_family_id: 0x15,
             watch_family_id: 0x16,
+            max_sim_ports: 1 << 20,
         }
     }
 }

@@ -1,9 +1,9 @@
 //! The I/O shell: one task owns the [`Server`] and every socket. Each wake-up it writes
 //! out, without blocking, what the server queued for every connection (data sockets
 //! first, then completion channels, so a `COMPLETE` never overtakes what its datagram
-//! caused), then reads at most one datagram from a connection the server wants input
-//! from, and hands it to the server. A client that does not read only fills its own
-//! socket and its bounded backlog. The server's clock is fed here: `poll_time` before each
+//! caused), then reads at most one datagram from each connection the server wants input
+//! from, and hands them to the server in that order. A client that does not read only
+//! fills its own socket and its bounded backlog. The server's clock is fed here: `poll_time` before each
 //! datagram, and a timer for [`Server::next_deadline`] (flash pacing).
 
 mod activation;
@@ -41,7 +41,7 @@ struct Link {
 enum Event {
     Shutdown,
     Accept(std::io::Result<UnixSeqpacket>),
-    Datagram(ConnId, usize),
+    Datagram(ConnId, Vec<u8>),
     Closed(ConnId),
     Timer,
 }
@@ -61,32 +61,40 @@ pub async fn run(
         let mut timer = pin!(tokio::time::sleep_until(tokio::time::Instant::from_std(
             deadline.unwrap_or_else(Instant::now)
         )));
-        let event = std::future::poll_fn(|cx| {
+        // One pass: everything ready now, at most one datagram per connection (each
+        // visit of every connection costs a walk over all of them, so a pass takes all
+        // it can rather than one datagram).
+        let events = std::future::poll_fn(|cx| {
             if shutdown.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Event::Shutdown);
+                return Poll::Ready(vec![Event::Shutdown]);
             }
+            let mut events = Vec::new();
             if deadline.is_some() && timer.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Event::Timer);
+                events.push(Event::Timer);
             }
-            if let Poll::Ready(r) = listener.poll_accept(cx) {
-                return Poll::Ready(Event::Accept(r));
+            // A burst of connections is taken a few dozen at a time.
+            for _ in 0..64 {
+                let Poll::Ready(r) = listener.poll_accept(cx) else {
+                    break;
+                };
+                events.push(Event::Accept(r));
             }
             for (&id, link) in &mut links {
                 if let Err(e) = flush_data(&mut server, id, link, cx) {
                     tracing::debug!(conn = id.0, error = %e, "write failed");
-                    return Poll::Ready(Event::Closed(id));
+                    events.push(Event::Closed(id));
                 }
             }
             for (&id, link) in &links {
                 flush_sync(&mut server, id, link, cx);
             }
             for (&id, link) in &links {
-                if !server.wants_input(id) {
+                if !server.wants_input(id) || events.iter().any(|e| closes(e, id)) {
                     continue;
                 }
                 match link.sock.poll_recv(cx, &mut buf) {
                     Poll::Ready(Ok(info)) if info.bytes_read() == 0 => {
-                        return Poll::Ready(Event::Closed(id));
+                        events.push(Event::Closed(id));
                     }
                     Poll::Ready(Ok(info)) => {
                         if info.truncated() {
@@ -95,48 +103,72 @@ pub async fn run(
                                 "datagram longer than {MAX_REQUEST} bytes cut"
                             );
                         }
-                        return Poll::Ready(Event::Datagram(id, info.bytes_read()));
+                        let datagram = buf.get(..info.bytes_read()).unwrap_or_default();
+                        events.push(Event::Datagram(id, datagram.to_vec()));
                     }
                     Poll::Ready(Err(e)) => {
                         tracing::debug!(conn = id.0, error = %e, "read failed");
-                        return Poll::Ready(Event::Closed(id));
+                        events.push(Event::Closed(id));
                     }
                     Poll::Pending => {}
                 }
             }
-            Poll::Pending
+            if events.is_empty() {
+                Poll::Pending
+            } else {
+                Poll::Ready(events)
+            }
         })
         .await;
-        match event {
-            Event::Shutdown => break,
-            Event::Accept(Ok(sock)) => {
-                let (is_admin, pid) = admin.check(&sock);
-                let id = server.connect(is_admin, pid);
-                tracing::info!(conn = id.0, admin = is_admin, ?pid, "connected");
-                links.insert(
-                    id,
-                    Link {
-                        sock,
-                        sync: None,
-                        pending_pair: None,
-                    },
-                );
-            }
-            Event::Accept(Err(e)) => tracing::warn!(error = %e, "accept failed"),
-            Event::Datagram(id, n) => {
-                let datagram = buf.get(..n).unwrap_or_default();
-                tracing::trace!(conn = id.0, len = n, "datagram");
-                server.poll_time(Instant::now());
-                server.handle_datagram(id, datagram);
-            }
-            Event::Timer => server.poll_time(Instant::now()),
-            Event::Closed(id) => {
-                tracing::info!(conn = id.0, "disconnected");
-                links.remove(&id);
-                server.disconnect(id);
+        for event in events {
+            if handle(event, &mut server, &mut links, &admin) {
+                return;
             }
         }
     }
+}
+
+/// Whether `event` closes connection `id`.
+fn closes(event: &Event, id: ConnId) -> bool {
+    matches!(event, Event::Closed(c) if *c == id)
+}
+
+/// Act on one event; true on shutdown.
+fn handle(
+    event: Event,
+    server: &mut Server,
+    links: &mut BTreeMap<ConnId, Link>,
+    admin: &AdminPolicy,
+) -> bool {
+    match event {
+        Event::Shutdown => return true,
+        Event::Accept(Ok(sock)) => {
+            let (is_admin, pid) = admin.check(&sock);
+            let id = server.connect(is_admin, pid);
+            tracing::info!(conn = id.0, admin = is_admin, ?pid, "connected");
+            links.insert(
+                id,
+                Link {
+                    sock,
+                    sync: None,
+                    pending_pair: None,
+                },
+            );
+        }
+        Event::Accept(Err(e)) => tracing::warn!(error = %e, "accept failed"),
+        Event::Datagram(id, datagram) => {
+            tracing::trace!(conn = id.0, len = datagram.len(), "datagram");
+            server.poll_time(Instant::now());
+            server.handle_datagram(id, &datagram);
+        }
+        Event::Timer => server.poll_time(Instant::now()),
+        Event::Closed(id) => {
+            tracing::info!(conn = id.0, "disconnected");
+            links.remove(&id);
+            server.disconnect(id);
+        }
+    }
+    false
 }
 
 /// Write what the server queued for `id`'s data socket until the socket is full.
