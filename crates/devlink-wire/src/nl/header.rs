@@ -206,6 +206,23 @@ impl GenlHeader {
     }
 }
 
+/// A whole generic netlink message: `nlh` with its `nlmsg_len` filled in, `genl`, then
+/// the attributes `encode` appends.
+pub fn genl_message(
+    nlh: NlmsgHeader,
+    genl: GenlHeader,
+    encode: impl FnOnce(&mut super::Emitter<'_>),
+) -> Result<Vec<u8>, EmitError> {
+    let mut out = Vec::with_capacity(128);
+    nlh.emit(&mut out);
+    genl.emit(&mut out);
+    let mut e = super::Emitter::new(&mut out);
+    encode(&mut e);
+    e.finish()?;
+    set_nlmsg_len(&mut out)?;
+    Ok(out)
+}
+
 /// Write a message's length into its `nlmsg_len` (the message starts at `out[0]` and
 /// ends at the end of `out`).
 pub fn set_nlmsg_len(out: &mut [u8]) -> Result<(), EmitError> {

@@ -123,13 +123,6 @@ impl SimMessage {
     /// The whole netlink message: `nlh` with its `nlmsg_len` filled in, `genlmsghdr`,
     /// the attributes.
     pub fn to_message(&self, nlh: NlmsgHeader) -> Result<Vec<u8>, EmitError> {
-        let mut out = Vec::with_capacity(64);
-        nlh.emit(&mut out);
-        self.header.emit(&mut out);
-        let mut e = Emitter::new(&mut out);
-        self.body.encode(&mut e);
-        e.finish()?;
-        crate::nl::set_nlmsg_len(&mut out)?;
-        Ok(out)
+        crate::nl::genl_message(nlh, self.header, |e| self.body.encode(e))
     }
 }
