@@ -30,27 +30,10 @@ fn nsim10() -> Handle {
 
 fn port(handle: Handle, index: u32) -> Port {
     Port {
-        handle,
-        index,
         port_type: PortType::Eth,
-        desired_type: None,
-        netdev_ifindex: None,
-        netdev_name: None,
-        ibdev_name: None,
-        lanes: None,
         splittable: Some(false),
         flavour: Some(PortFlavour::Physical),
-        number: None,
-        split_group: None,
-        split_subport_number: None,
-        controller: None,
-        pci_pf: None,
-        pci_vf: None,
-        pci_sf: None,
-        external: None,
-        function: None,
-        linecard_index: None,
-        unknown: Vec::new(),
+        ..Port::new(handle, index)
     }
 }
 

@@ -48,27 +48,10 @@ fn port(i: u32) -> Port {
     let pf = i / PORTS_PER_PF;
     let slot = i % PORTS_PER_PF;
     let mut p = Port {
-        handle: Handle::new("pci", "0000:03:00.0"),
-        index: i,
         port_type: PortType::Eth,
-        desired_type: None,
         netdev_ifindex: Some(10 + i),
-        netdev_name: None,
-        ibdev_name: None,
-        lanes: None,
         splittable: Some(false),
-        flavour: None,
-        number: None,
-        split_group: None,
-        split_subport_number: None,
-        controller: None,
-        pci_pf: None,
-        pci_vf: None,
-        pci_sf: None,
-        external: None,
-        function: None,
-        linecard_index: None,
-        unknown: Vec::new(),
+        ..Port::new(Handle::new("pci", "0000:03:00.0"), i)
     };
     if slot == 0 {
         p.netdev_name = Some(format!("p{pf}").into());
