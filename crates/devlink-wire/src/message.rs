@@ -403,26 +403,43 @@ impl Message {
     /// Encode, with `nlmsg_len` computed.
     pub fn encode(&self) -> Result<Vec<u8>, EmitError> {
         let mut out = Vec::with_capacity(256);
-        self.header.emit(&mut out);
+        self.encode_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// Append the encoded message to `out` (a datagram being filled), with `nlmsg_len`
+    /// computed. On error `out` is left as it was.
+    pub fn encode_into(&self, out: &mut Vec<u8>) -> Result<(), EmitError> {
+        let start = out.len();
+        let result = self.encode_tail(out);
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+
+    fn encode_tail(&self, out: &mut Vec<u8>) -> Result<(), EmitError> {
+        let start = out.len();
+        self.header.emit(out);
         match &self.payload {
             Payload::Noop(b) | Payload::Overrun(b) | Payload::Other(b) => out.extend_from_slice(b),
-            Payload::Error(e) => e.emit(&mut out)?,
-            Payload::Done(d) => d.emit(&mut out)?,
-            Payload::Ctrl(c) => c.encode(&mut out)?,
+            Payload::Error(e) => e.emit(out)?,
+            Payload::Done(d) => d.emit(out)?,
+            Payload::Ctrl(c) => c.encode(out)?,
             Payload::Devlink(m) => {
-                m.genl.emit(&mut out);
-                let mut e = Emitter::new(&mut out);
+                m.genl.emit(out);
+                let mut e = Emitter::new(out);
                 m.body.encode(&mut e);
                 e.finish()?;
             }
         }
+        let msg = out.get_mut(start..).unwrap_or_default();
         for &(at, byte) in &self.padding {
-            if let Some(slot) = out.get_mut(at) {
+            if let Some(slot) = msg.get_mut(at) {
                 *slot = byte;
             }
         }
-        crate::nl::set_nlmsg_len(&mut out)?;
-        Ok(out)
+        crate::nl::set_nlmsg_len(msg)
     }
 }
 
@@ -495,15 +512,18 @@ mod tests {
         assert_eq!(second.padding, first.padding);
     }
 
+    /// A libmnl `GET` (family id 0x15) with stale bytes in its padding.
+    const LIBMNL_GET: &[u8] = &[
+        0x34, 0, 0, 0, 0x15, 0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, // nlmsghdr
+        0x01, 0, 0, 0, // genl: GET
+        0x0e, 0, 1, 0, b'n', b'e', b't', b'd', b'e', b'v', b's', b'i', b'm', 0, 0xaa, 0xbb, 0x0f,
+        0, 2, 0, b'n', b'e', b't', b'd', b'e', b'v', b's', b'i', b'm', b'1', 0, 0xcc,
+    ];
+
     /// Stale padding bytes survive when the layout is the kernel's (libmnl requests).
     #[test]
     fn padding_kept_when_layout_matches() {
-        let input: &[u8] = &[
-            0x34, 0, 0, 0, 0x15, 0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, // nlmsghdr
-            0x01, 0, 0, 0, // genl: GET
-            0x0e, 0, 1, 0, b'n', b'e', b't', b'd', b'e', b'v', b's', b'i', b'm', 0, 0xaa, 0xbb,
-            0x0f, 0, 2, 0, b'n', b'e', b't', b'd', b'e', b'v', b's', b'i', b'm', b'1', 0, 0xcc,
-        ];
+        let input = LIBMNL_GET;
         let families = Families {
             devlink: Some(0x15),
         };
@@ -511,6 +531,39 @@ mod tests {
         let msg = Message::decode(&raw, families).unwrap();
         assert_eq!(msg.padding, vec![(34, 0xaa), (35, 0xbb), (51, 0xcc)]);
         assert_eq!(msg.encode().unwrap(), input);
+    }
+
+    /// `encode_into` appends exactly what `encode` returns, padding offsets and
+    /// `nlmsg_len` relative to the message, and leaves the buffer as it was on error.
+    #[test]
+    fn encode_into_appends_and_rolls_back() {
+        let input = LIBMNL_GET;
+        let families = Families {
+            devlink: Some(0x15),
+        };
+        let raw = Messages::new(input).next().unwrap().unwrap();
+        let msg = Message::decode(&raw, families).unwrap();
+        let mut dg = vec![7u8; 12];
+        msg.encode_into(&mut dg).unwrap();
+        msg.encode_into(&mut dg).unwrap();
+        assert_eq!(&dg[..12], &[7u8; 12]);
+        assert_eq!(&dg[12..12 + input.len()], input);
+        assert_eq!(&dg[12 + input.len()..], input);
+
+        let before = dg.clone();
+        let huge_name = Message {
+            header: msg.header,
+            payload: Payload::Devlink(DevlinkMessage {
+                genl: GenlHeader::new(1, 1),
+                body: DevlinkBody::from(DevReq {
+                    handle: Some(Handle::new("pci", "x".repeat(70_000))),
+                    unknown: Vec::new(),
+                }),
+            }),
+            padding: Vec::new(),
+        };
+        assert!(huge_name.encode_into(&mut dg).is_err());
+        assert_eq!(dg, before);
     }
 
     /// A request whose port function nests 16 000 levels deep (the most 64 KiB of

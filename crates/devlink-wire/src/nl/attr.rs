@@ -301,8 +301,28 @@ impl<'a> Emitter<'a> {
     }
 
     fn pad(&mut self) {
-        let padded = align(self.buf.len());
-        self.buf.resize(padded, 0);
+        let pad = align(self.buf.len()) - self.buf.len();
+        self.buf
+            .extend_from_slice([0u8; 3].get(..pad).unwrap_or_default());
+    }
+
+    /// An attribute of `N` ≤ 8 payload bytes, written in one piece (the hot path of
+    /// every encoder: dumps write millions of these).
+    fn put_fixed<const N: usize>(&mut self, raw_type: u16, payload: [u8; N]) {
+        const { assert!(N <= 8) };
+        let len = NLA_HDRLEN + N;
+        let mut a = [0u8; NLA_HDRLEN + 8];
+        #[allow(clippy::cast_possible_truncation)] // `len` is at most 12
+        let nla_len = len as u16;
+        let (hdr, rest) = a.split_at_mut(NLA_HDRLEN);
+        let (l, t) = hdr.split_at_mut(2);
+        l.copy_from_slice(&nla_len.to_ne_bytes());
+        t.copy_from_slice(&raw_type.to_ne_bytes());
+        if let Some(p) = rest.get_mut(..N) {
+            p.copy_from_slice(&payload);
+        }
+        self.buf
+            .extend_from_slice(a.get(..align(len)).unwrap_or(&a));
     }
 
     /// An attribute with a raw `nla_type` (flags included) and the given payload pieces.
@@ -316,6 +336,7 @@ impl<'a> Emitter<'a> {
             });
             return;
         };
+        self.buf.reserve(align(len));
         self.buf.extend_from_slice(&nla_len.to_ne_bytes());
         self.buf.extend_from_slice(&raw_type.to_ne_bytes());
         for p in parts {
@@ -331,27 +352,27 @@ impl<'a> Emitter<'a> {
 
     /// `nla_put_u8`.
     pub fn u8(&mut self, kind: u16, v: u8) {
-        self.raw(kind, &[v]);
+        self.put_fixed(kind, [v]);
     }
 
     /// `nla_put_u16`.
     pub fn u16(&mut self, kind: u16, v: u16) {
-        self.raw(kind, &v.to_ne_bytes());
+        self.put_fixed(kind, v.to_ne_bytes());
     }
 
     /// `nla_put_u32`.
     pub fn u32(&mut self, kind: u16, v: u32) {
-        self.raw(kind, &v.to_ne_bytes());
+        self.put_fixed(kind, v.to_ne_bytes());
     }
 
     /// `nla_put_s32`.
     pub fn s32(&mut self, kind: u16, v: i32) {
-        self.raw(kind, &v.to_ne_bytes());
+        self.put_fixed(kind, v.to_ne_bytes());
     }
 
     /// `nla_put_u64_64bit` on an architecture with efficient unaligned access: never a PAD.
     pub fn u64(&mut self, kind: u16, v: u64) {
-        self.raw(kind, &v.to_ne_bytes());
+        self.put_fixed(kind, v.to_ne_bytes());
     }
 
     /// `nla_put_uint`: 4 bytes if the value fits in 32 bits, else 8.
@@ -364,7 +385,7 @@ impl<'a> Emitter<'a> {
 
     /// `nla_put_flag`.
     pub fn flag(&mut self, kind: u16) {
-        self.raw(kind, &[]);
+        self.put_fixed(kind, []);
     }
 
     /// `nla_put_string`: the bytes and one NUL.
@@ -431,6 +452,9 @@ mod tests {
         e.u8(148, 0);
         e.u16(4, 2);
         e.u64(89, 32768);
+        e.u32(3, 0x0102_0304);
+        e.s32(7, -2);
+        e.flag(9);
         e.finish().unwrap();
         assert_eq!(
             buf,
@@ -439,7 +463,10 @@ mod tests {
                 0, //
                 5, 0, 148, 0, 0, 0, 0, 0, //
                 6, 0, 4, 0, 2, 0, 0, 0, //
-                12, 0, 89, 0, 0, 0x80, 0, 0, 0, 0, 0, 0,
+                12, 0, 89, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, //
+                8, 0, 3, 0, 4, 3, 2, 1, //
+                8, 0, 7, 0, 0xfe, 0xff, 0xff, 0xff, //
+                4, 0, 9, 0,
             ]
         );
     }

@@ -174,16 +174,18 @@ fn fill_devlink(
             Cmd::RegionRead | Cmd::HealthReporterDumpGet => NLM_F_ACK,
             _ => 0,
         };
-        let Ok(bytes) = reply::devlink(to, flags | extra, r.cmd, r.body) else {
+        let start = dg.len();
+        if reply::devlink_into(to, flags | extra, r.cmd, r.body, dg).is_err() {
             too_big = true;
             return false;
-        };
-        if dg.len() + bytes.len() > MAX_DATAGRAM {
-            // One object larger than a datagram: devlink's dumpit fails with -EMSGSIZE.
-            too_big |= dg.is_empty();
+        }
+        if dg.len() > MAX_DATAGRAM {
+            // Offered again at the start of the next datagram. One object larger than a
+            // datagram: devlink's dumpit fails with -EMSGSIZE.
+            dg.truncate(start);
+            too_big |= start == 0;
             return false;
         }
-        dg.extend_from_slice(&bytes);
         true
     });
     if too_big {

@@ -30,6 +30,21 @@ pub(crate) fn devlink(
     cmd: Cmd,
     body: DevlinkBody,
 ) -> Result<Vec<u8>, EmitError> {
+    devlink_message(to, flags, cmd, body).encode()
+}
+
+/// [`devlink`], appended to the datagram `out` (left as it was on error).
+pub(crate) fn devlink_into(
+    to: To,
+    flags: u16,
+    cmd: Cmd,
+    body: DevlinkBody,
+    out: &mut Vec<u8>,
+) -> Result<(), EmitError> {
+    devlink_message(to, flags, cmd, body).encode_into(out)
+}
+
+fn devlink_message(to: To, flags: u16, cmd: Cmd, body: DevlinkBody) -> Message {
     Message {
         header: NlmsgHeader {
             len: 0,
@@ -44,7 +59,6 @@ pub(crate) fn devlink(
         }),
         padding: Vec::new(),
     }
-    .encode()
 }
 
 /// A `devlinkd_sim` reply `to` the requester.
