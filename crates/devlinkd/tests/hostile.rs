@@ -35,7 +35,7 @@ use devlink_wire::spec::{Attr, Cmd};
 use devlink_wire::transport::{Transport, opt};
 use rustix::net::{AddressFamily, SendFlags, SocketAddrUnix, SocketFlags, SocketType, sockopt};
 
-/// The most the daemon reads of one datagram (`MAX_REQUEST` in `src/shell/mod.rs`).
+/// The most the daemon reads of one datagram (`MAX_REQUEST` in `src/shell/link.rs`).
 const MAX_REQUEST: usize = 256 * 1024;
 /// `NLA_F_NESTED`.
 const NLA_F_NESTED: u16 = 0x8000;
