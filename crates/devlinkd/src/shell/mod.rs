@@ -19,8 +19,10 @@ mod activation;
 mod creds;
 mod link;
 mod serve;
+mod stdin;
 mod wake;
 
 pub use activation::{ActivationError, listen_fd};
 pub use creds::{AdminPolicy, group_id};
 pub use serve::run;
+pub use stdin::StdinWatch;
