@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 /// A child process (devlinkd or dbus-daemon) in its own temporary directory: killed
-/// and the directory removed on drop.
+/// and the directory removed on drop. devlinkd also exits by itself when the benchmark
+/// dies (`--exit-on-stdin-eof`); dbus-daemon does not.
 #[derive(Debug)]
 pub(crate) struct Daemon {
     child: Child,
@@ -34,8 +35,12 @@ impl Daemon {
             .arg(dir.join("state"))
             .args(["--admin-group", &gid, "--no-default-devices"])
             .args(["--max-backlog", &MAX_BACKLOG.to_string()])
+            // Its stdin is a pipe whose write end only this process holds (in `child`):
+            // if the benchmark dies, even by SIGKILL, the daemon reads end-of-file and
+            // exits instead of staying behind.
+            .arg("--exit-on-stdin-eof")
             .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

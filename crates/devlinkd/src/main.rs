@@ -9,7 +9,7 @@ use clap::Parser;
 use devlink_core::Core;
 use devlinkd::config::{self, Config};
 use devlinkd::server::{Server, ServerConfig};
-use devlinkd::shell::{self, AdminPolicy, group_id};
+use devlinkd::shell::{self, AdminPolicy, StdinWatch, group_id};
 use devlinkd::store::FileStore;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_seqpacket::{UnixSeqpacket, UnixSeqpacketListener};
@@ -58,6 +58,10 @@ struct Args {
     /// [default: 262144].
     #[arg(long, value_name = "CHANGES")]
     watch_history: Option<usize>,
+    /// Shut down when standard input (a pipe) reaches end-of-file: a parent
+    /// that keeps the pipe's other end takes the daemon with it however it exits.
+    #[arg(long)]
+    exit_on_stdin_eof: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -143,6 +147,11 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("starting the runtime")?;
     rt.block_on(async move {
+        // Checked before the socket file exists.
+        let stdin = match args.exit_on_stdin_eof {
+            true => Some(StdinWatch::new().context("--exit-on-stdin-eof")?),
+            false => None,
+        };
         // A socket systemd passed is systemd's: not created, not removed here.
         let (listener, owned) = match activated {
             Some(fd) => {
@@ -160,9 +169,19 @@ fn main() -> anyhow::Result<()> {
         let mut term = signal(SignalKind::terminate())?;
         let mut int = signal(SignalKind::interrupt())?;
         let shutdown = async move {
+            let parent_gone = async {
+                match stdin {
+                    Some(s) => {
+                        s.closed().await;
+                        tracing::info!("standard input closed");
+                    }
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 _ = term.recv() => {}
                 _ = int.recv() => {}
+                () = parent_gone => {}
             }
         };
         shell::run(server, listener, admin, shutdown).await;

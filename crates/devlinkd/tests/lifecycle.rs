@@ -1,4 +1,5 @@
-//! The daemon's life: SIGTERM and SIGINT shut it down cleanly (socket removed), and
+//! The daemon's life: SIGTERM and SIGINT shut it down cleanly (socket removed), so
+//! does the end of its standard input with `--exit-on-stdin-eof`, and
 //! under systemd socket activation it serves the socket it was handed (a connection
 //! made before it ran is served) and leaves that socket to its owner. Socket activation
 //! uses `systemd-socket-activate` (Debian `systemd`; `.ci/run` installs it): skipped
@@ -75,6 +76,47 @@ fn sigterm_and_sigint_shut_down_cleanly_and_remove_the_socket() {
         assert!(!socket.exists(), "{sig:?}: socket left behind");
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+#[test]
+fn exit_on_stdin_eof_follows_the_parent() {
+    let dir = scratch("stdin");
+    let socket = dir.join("d.sock");
+    let daemon = |stdin: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_devlinkd"))
+            .arg("--socket")
+            .arg(&socket)
+            .arg("--state-dir")
+            .arg(dir.join("state"))
+            .arg("--exit-on-stdin-eof")
+            .stdin(stdin)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // The parent holds the pipe's write end; closing it is what the kernel does when
+    // the parent dies, however it dies.
+    let mut child = daemon(Stdio::piped());
+    let pipe = child.stdin.take().unwrap();
+    wait_for(&socket);
+    let c = Connection::connect(&socket).unwrap();
+    assert_eq!(dump_devices(&c, 1).len(), 3);
+    drop(pipe);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < T, "still running after its stdin closed");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert!(status.success(), "{status}");
+    assert!(!socket.exists(), "socket left behind");
+    // Standard input that is not a pipe is refused before the socket exists.
+    let status = daemon(Stdio::null()).wait().unwrap();
+    assert!(!status.success());
+    assert!(!socket.exists());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

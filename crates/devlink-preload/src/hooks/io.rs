@@ -53,16 +53,17 @@ unsafe fn iov_len(iov: *const iovec, n: usize) -> usize {
 /// # Safety
 /// `msg` a valid msghdr.
 unsafe fn send_msg(sock: &Sock, fd: c_int, msg: &msghdr, flags: c_int) -> ssize_t {
-    // SAFETY: the iovec of a valid msghdr.
-    if unsafe { iov_len(msg.msg_iov, msg.msg_iovlen) } == 0 {
-        // The kernel parses an empty datagram as no message; a zero-length
-        // SOCK_SEQPACKET datagram would read as end-of-file to the daemon.
-        return 0;
-    }
-    // netlink_sendmsg autobinds an unbound socket: bind first, so that the port id is
-    // known here (getsockname reports it) as it is to the daemon.
+    // netlink_sendmsg autobinds an unbound socket, even for an empty datagram: bind
+    // first, so that the port id is known here (getsockname reports it) as it is to the
+    // daemon.
     if let Err(e) = super::socket::port_id(sock, fd) {
         return fail(e);
+    }
+    // SAFETY: the iovec of a valid msghdr.
+    if unsafe { iov_len(msg.msg_iov, msg.msg_iovlen) } == 0 {
+        // The kernel parses an empty datagram as no message (netlink_rcv_skb): nothing
+        // to wait for. (The daemon would take it as such too, and count it.)
+        return 0;
     }
     // SAFETY: msghdr is plain data.
     let mut m: msghdr = unsafe { std::mem::zeroed() };

@@ -66,6 +66,12 @@ assert raw.getsockopt(SOL_NETLINK, EXT_ACK) == 0
 assert raw.getsockname() == (0, 0)
 raw.connect((0, 0))
 assert raw.getsockname()[0] not in (0, os.getpid())
+# An empty sendto: no message, nothing answered, but it autobinds (netlink_sendmsg), and
+# the socket then works as any other.
+empty = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+assert empty.sendto(b"", (0, 0)) == 0
+assert empty.getsockname()[0] not in (0, os.getpid()), empty.getsockname()
+check_request_reply(empty, 7)
 explicit = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
 want = os.getpid() + (1 << 22)
 explicit.bind((want, 0))

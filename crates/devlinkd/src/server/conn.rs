@@ -110,6 +110,8 @@ pub(crate) struct Conn {
     pub held: usize,
     /// Its `devlinkd_watch` subscription.
     pub watch: Option<super::watch::WatchSub>,
+    /// In the server's list of connections for the shell to visit.
+    pub touched: bool,
 }
 
 /// A reply, for the data socket or the completion channel.
@@ -140,6 +142,16 @@ impl Conn {
             diverted: Vec::new(),
             held: 0,
             watch: None,
+            touched: false,
+        }
+    }
+
+    /// Put `id` (this connection) on `list` of connections with new output or that may
+    /// read again, once until the list is taken.
+    pub(crate) fn touch(&mut self, id: ConnId, list: &mut Vec<ConnId>) {
+        if !self.touched {
+            self.touched = true;
+            list.push(id);
         }
     }
 

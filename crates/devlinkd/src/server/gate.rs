@@ -107,15 +107,18 @@ impl Server {
             match h.item {
                 Item::Notify { msg, to } => {
                     for cid in to {
-                        if let Some(c) = self.conns.get_mut(&cid)
-                            && !c.push_notification(&msg, &self.overrun)
-                        {
+                        let Some(c) = self.conns.get_mut(&cid) else {
+                            continue;
+                        };
+                        c.touch(cid, &mut self.touched);
+                        if !c.push_notification(&msg, &self.overrun) {
                             tracing::debug!(conn = cid.0, "backlog full: notification dropped");
                         }
                     }
                 }
                 Item::Reply(cid, out) => {
                     if let Some(c) = self.conns.get_mut(&cid) {
+                        c.touch(cid, &mut self.touched);
                         c.held = c.held.saturating_sub(1);
                         c.deliver(out);
                     }

@@ -2,7 +2,7 @@
 //! and what the shell pulls out.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use devlink_core::Core;
@@ -78,6 +78,11 @@ pub struct Server {
     pub(crate) persist: Persist,
     /// Output held back for flash pacing.
     pub(crate) gate: Gate,
+    /// Connections with new output, or whose next datagram may be read, since the shell
+    /// last took the list ([`Server::take_touched`]).
+    pub(crate) touched: Vec<ConnId>,
+    /// Connections that started a `devlinkd_watch` subscription (some may have ended it).
+    pub(crate) watchers: BTreeSet<ConnId>,
 }
 
 impl Server {
@@ -96,6 +101,8 @@ impl Server {
             overrun: Transport::Overrun.to_message(0, 0, 0).unwrap_or_default(),
             persist: Persist::default(),
             gate: Gate::default(),
+            touched: Vec::new(),
+            watchers: BTreeSet::new(),
         }
     }
 
@@ -131,6 +138,7 @@ impl Server {
         let mut conn = Conn::new(admin, DEFAULT_BACKLOG.min(self.config.max_backlog));
         conn.hello_pid = pid;
         conn.divert = self.gate.diverting;
+        conn.touch(id, &mut self.touched);
         self.conns.insert(id, conn);
         id
     }
@@ -140,6 +148,7 @@ impl Server {
         if let Some(PortId(p)) = self.conns.remove(&id).and_then(|c| c.port) {
             self.ports.remove(&p);
         }
+        self.watchers.remove(&id);
     }
 
     /// The connection's bound port id.
@@ -168,6 +177,23 @@ impl Server {
         self.conns
             .get(&id)
             .is_some_and(|c| !c.out.is_empty() || c.dump.is_some())
+    }
+
+    /// The connections to visit: since the last call, each got output (replies,
+    /// notifications, released held output, watch events) or may have its next datagram
+    /// read (a new connection, one whose datagram was handled, one whose held replies
+    /// were released). Each is listed once, in the order it was touched; a closed one may
+    /// be listed. Every other connection's state is as the shell last left it, so a
+    /// shell that visits only these (and those whose sockets became ready) misses
+    /// nothing.
+    pub fn take_touched(&mut self) -> Vec<ConnId> {
+        let touched = std::mem::take(&mut self.touched);
+        for id in &touched {
+            if let Some(c) = self.conns.get_mut(id) {
+                c.touched = false;
+            }
+        }
+        touched
     }
 
     /// The next datagram for the data socket of `id` (a pending dump is continued when
@@ -243,6 +269,10 @@ impl Server {
             });
             conn.push_sync(complete.to_message(0, 0, 0).unwrap_or_default());
         }
+        // Its replies are queued, or nothing is and its next datagram may be read.
+        if let Some(conn) = self.conns.get_mut(&id) {
+            conn.touch(id, &mut self.touched);
+        }
         self.flush_diverted();
         self.release();
         self.pump_watches();
@@ -316,10 +346,14 @@ impl Server {
                 self.hold_notification(bytes, to, delay);
                 continue;
             }
-            for (cid, conn) in &mut self.conns {
+            for (&cid, conn) in &mut self.conns {
                 let wanted = conn.joined(self.config.config_group)
                     && conn.filter.as_ref().is_none_or(|f| f.matches(&n));
-                if wanted && !conn.push_notification(&bytes, &self.overrun) {
+                if !wanted {
+                    continue;
+                }
+                conn.touch(cid, &mut self.touched);
+                if !conn.push_notification(&bytes, &self.overrun) {
                     tracing::debug!(conn = cid.0, "backlog full: notification dropped");
                 }
             }

@@ -133,6 +133,7 @@ impl Server {
                 let sub = self.subscribe(&req)?;
                 if let Some(conn) = self.conns.get_mut(&id) {
                     conn.watch = Some(sub);
+                    self.watchers.insert(id);
                 }
                 Ok(Outcome::Ack(None))
             }
@@ -184,12 +185,12 @@ impl Server {
     /// watch state was brought up to date).
     pub(crate) fn pump_watches(&mut self) {
         self.core.watch_commit();
-        let ids: Vec<ConnId> = self
-            .conns
-            .iter()
-            .filter(|(_, c)| c.watch.is_some())
-            .map(|(&id, _)| id)
-            .collect();
+        // Only the watchers: a pass over every connection per datagram would make the
+        // daemon's work grow with the square of the connections.
+        let conns = &self.conns;
+        self.watchers
+            .retain(|id| conns.get(id).is_some_and(|c| c.watch.is_some()));
+        let ids: Vec<ConnId> = self.watchers.iter().copied().collect();
         for id in ids {
             self.pump_watch(id);
         }
@@ -209,6 +210,7 @@ impl Server {
         };
         let ty = self.config.watch_family_id;
         let head = self.core.watch_next_seq();
+        let before = (conn.out.len(), conn.backlog);
         let now = self.gate.now;
         if let (Some(tick), Some(now)) = (sub.next_tick, now)
             && tick <= now
@@ -304,13 +306,16 @@ impl Server {
             }
             None => conn.watch = Some(sub),
         }
+        if (conn.out.len(), conn.backlog) != before {
+            conn.touch(id, &mut self.touched);
+        }
     }
 
     /// The earliest periodic bookmark due.
     pub(crate) fn next_bookmark(&self) -> Option<Instant> {
-        self.conns
-            .values()
-            .filter_map(|c| c.watch.as_ref()?.next_tick)
+        self.watchers
+            .iter()
+            .filter_map(|id| self.conns.get(id)?.watch.as_ref()?.next_tick)
             .min()
     }
 }
