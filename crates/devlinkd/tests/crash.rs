@@ -65,11 +65,12 @@ fn kill_9_at_random_points_never_loses_an_ack_nor_tears_a_value() {
     let mut daemon = Some(d);
 
     for iteration in 0..=iterations {
-        let d = daemon.take().unwrap_or_else(|| f.start());
         let at = |what: String| format!("iteration {iteration} (seed {seed:#x}): {what}");
-        // The store parses, and the daemon shows an allowed value of every param, the
-        // one the store holds (or the default when the store has none).
+        // The store parses (before a daemon reads it: one refuses a torn store), and the
+        // daemon shows an allowed value of every param, the one the store holds (or the
+        // default when the store has none).
         let stored = f.stored().unwrap_or_else(|e| panic!("{}", at(e)));
+        let d = daemon.take().unwrap_or_else(|| f.start());
         let shown = permanent_values(&d.connect());
         for (i, p) in params.iter().enumerate() {
             let v = shown
