@@ -9,109 +9,35 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
-use common::daemon::{DLCTL, Daemon};
-
-/// How long the client may take to catch up (a liveness bound).
-const WAIT: Duration = Duration::from_secs(20);
+use common::child::{Dlctl, WAIT};
+use common::daemon::Daemon;
 
 fn ok(o: &Output) -> String {
     assert!(o.status.success(), "{o:?}");
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
-/// A `dlctl` process whose standard output and error are collected line by line.
-struct Client {
-    child: Child,
-    out: Arc<Mutex<Vec<String>>>,
-    err: Arc<Mutex<Vec<String>>>,
-}
-
-impl Client {
-    fn start(d: &Daemon, args: &[&str]) -> Self {
-        let mut child = Command::new(DLCTL)
-            .args(args)
-            .env("DEVLINKD_SOCKET", &d.socket)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let collect = |r: Box<dyn std::io::Read + Send>| {
-            let lines = Arc::new(Mutex::new(Vec::new()));
-            let l = lines.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(r).lines() {
-                    let Ok(line) = line else { break };
-                    l.lock().unwrap().push(line);
-                }
-            });
-            lines
-        };
-        let out = collect(Box::new(child.stdout.take().unwrap()));
-        let err = collect(Box::new(child.stderr.take().unwrap()));
-        Self { child, out, err }
-    }
-
-    fn out(&self) -> Vec<String> {
-        self.out.lock().unwrap().clone()
-    }
-
-    fn err(&self) -> Vec<String> {
-        self.err.lock().unwrap().clone()
-    }
-
-    /// Wait until standard error has a line containing `what` (`n`-th time).
-    fn wait_err(&self, what: &str, n: usize) {
-        let start = Instant::now();
-        while self.err().iter().filter(|l| l.contains(what)).count() < n {
-            assert!(
-                start.elapsed() < WAIT,
-                "no {what:?} on stderr: {:?}",
-                self.err()
-            );
-            std::thread::sleep(Duration::from_millis(10));
+/// Wait until `folded(c's output) == want()`, polling both.
+fn converge<T: PartialEq + std::fmt::Debug>(
+    c: &Dlctl,
+    folded: impl Fn(&[String]) -> T,
+    want: impl Fn() -> T,
+) {
+    let start = Instant::now();
+    loop {
+        let (got, want) = (folded(&c.out()), want());
+        if got == want {
+            return;
         }
-    }
-
-    /// Wait until standard output has a line ending with `what`.
-    fn wait_out(&self, what: &str) {
-        let start = Instant::now();
-        while !self.out().iter().any(|l| l.ends_with(what)) {
-            assert!(start.elapsed() < WAIT, "no {what:?}: {:?}", self.err());
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// Wait until `folded(output) == want()`, polling both.
-    fn converge<T: PartialEq + std::fmt::Debug>(
-        &self,
-        folded: impl Fn(&[String]) -> T,
-        want: impl Fn() -> T,
-    ) {
-        let start = Instant::now();
-        loop {
-            let (got, want) = (folded(&self.out()), want());
-            if got == want {
-                return;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "the client's view:\n{got:#?}\nthe daemon's:\n{want:#?}\nstderr: {:?}",
-                self.err()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        assert!(
+            start.elapsed() < WAIT,
+            "the client's view:\n{got:#?}\nthe daemon's:\n{want:#?}\nstderr: {:?}",
+            c.err()
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -154,7 +80,7 @@ fn shown(d: &Daemon) -> BTreeMap<String, String> {
 
 /// Make and remove netdevsim9 until the monitor shows its removal: from then on it
 /// sees every change (and the churn folds to nothing).
-fn until_subscribed(d: &Daemon, m: &Client) {
+fn until_subscribed(d: &Daemon, m: &Dlctl) {
     let start = Instant::now();
     loop {
         ok(&d.sim(&["new-device", "9"]));
@@ -181,14 +107,14 @@ fn monitor_reconnects_to_a_restarted_daemon_and_prints_what_changed() {
     // prints nothing at start), and the reader from a dump.
     ok(&d.sim(&["new-device", "1", "--ports", "2"]));
     // --check as well: the checker is seeded again after each reconnect.
-    let m = Client::start(&d, &["--check", "--reconnect", "monitor", "dev", "port"]);
+    let m = Dlctl::start(&d, &["--check", "--reconnect", "monitor", "dev", "port"]);
     until_subscribed(&d, &m);
     let initial = shown(&d);
     let fold = |out: &[String]| fold_monitor(&initial, out);
     ok(&d.sim(&["new-device", "2", "--ports", "1"]));
     ok(&d.sim(&["new-port", "1", "5"]));
     ok(&d.sim(&["del-port", "1", "0"]));
-    m.converge(fold, || shown(&d));
+    converge(&m, fold, || shown(&d));
 
     // Killed; started again with none of those devices; changes while the client
     // reconnects and after it resynced.
@@ -199,7 +125,7 @@ fn monitor_reconnects_to_a_restarted_daemon_and_prints_what_changed() {
     ok(&d.sim(&["new-port", "3", "7"]));
     ok(&d.sim(&["new-device", "4", "--ports", "2"]));
     ok(&d.sim(&["del-device", "3"]));
-    m.converge(fold, || shown(&d));
+    converge(&m, fold, || shown(&d));
     // Those existed only before the kill: only the resync can have removed them.
     for gone in ["netdevsim/netdevsim1", "netdevsim/netdevsim2"] {
         let line = format!("[dev,del] {gone}:");
@@ -210,7 +136,7 @@ fn monitor_reconnects_to_a_restarted_daemon_and_prints_what_changed() {
     d.restart();
     m.wait_err("resynced", 2);
     ok(&d.sim(&["new-device", "5", "--ports", "1"]));
-    m.converge(fold, || shown(&d));
+    converge(&m, fold, || shown(&d));
     let err = m.err();
     assert!(
         !err.iter().any(|l| l.contains("order violation")),
@@ -283,8 +209,8 @@ fn watch_relist_reconnects_to_a_restarted_daemon_and_lists_again() {
     let mut d = Daemon::start("reconnect-watch");
     ok(&d.sim(&["new-device", "1", "--ports", "2"]));
     // From revision 0 (nothing): the replay ends with a bookmark once it is subscribed.
-    let w = Client::start(&d, &["watch", "--relist", "--from", "0"]);
-    w.wait_out("] bookmark");
+    let w = Dlctl::start(&d, &["watch", "--relist", "--from", "0"]);
+    w.until("[1] bookmark");
     ok(&d.sim(&["new-device", "2", "--ports", "1"]));
     ok(&d.sim(&["new-port", "1", "5"]));
     let max_macs = [
@@ -296,7 +222,7 @@ fn watch_relist_reconnects_to_a_restarted_daemon_and_lists_again() {
         "max_macs",
     ];
     ok(&d.run(&[&max_macs[..], &["value", "16", "cmode", "driverinit"]].concat()));
-    w.converge(fold_watch, || snapshot(&d));
+    converge(&w, fold_watch, || snapshot(&d));
 
     // Killed, started again (no devices; its revisions start again from 0), changes
     // while the client reconnects and after it re-listed.
@@ -307,7 +233,7 @@ fn watch_relist_reconnects_to_a_restarted_daemon_and_lists_again() {
     ok(&d.sim(&["new-port", "3", "7"]));
     ok(&d.sim(&["new-device", "4"]));
     ok(&d.sim(&["del-device", "3"]));
-    w.converge(fold_watch, || snapshot(&d));
+    converge(&w, fold_watch, || snapshot(&d));
     assert!(
         w.out().iter().any(|l| l.ends_with("] relist")),
         "{:?}",
@@ -318,7 +244,7 @@ fn watch_relist_reconnects_to_a_restarted_daemon_and_lists_again() {
     d.restart();
     w.wait_err("re-listed", 2);
     ok(&d.sim(&["new-device", "5", "--ports", "1"]));
-    w.converge(fold_watch, || snapshot(&d));
+    converge(&w, fold_watch, || snapshot(&d));
 }
 
 #[test]
@@ -326,8 +252,8 @@ fn watch_without_relist_ends_when_the_daemon_goes() {
     let mut d = Daemon::start("reconnect-watch-end");
     // Something to replay, so that a bookmark says the watch is on.
     ok(&d.sim(&["new-device", "1"]));
-    let mut w = Client::start(&d, &["watch", "--from", "0"]);
-    w.wait_out("] bookmark");
+    let mut w = Dlctl::start(&d, &["watch", "--from", "0"]);
+    w.until("[1] bookmark");
     d.restart();
     let status = w.child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
