@@ -7,10 +7,11 @@
 //!
 //! With `--reconnect` (dlctl's) the end of the connection is not the end: the monitor
 //! says so on standard error, connects to the same socket again (waiting 20 ms doubling
-//! to 2 s between attempts, for as long as it takes: [`Backoff`]), joins `config` again and re-dumps silently; what changed meanwhile is
-//! printed as the `[obj,del]` and `[obj,new]` events that take a reader of the output
-//! from the state it knew to the daemon's ([`view`]), and a line on standard error says
-//! it resynced. The checker is seeded again from that dump.
+//! to 2 s between attempts, for as long as it takes: [`Backoff`]), joins `config` again
+//! and re-dumps silently; what changed meanwhile is printed as the `[obj,del]` and
+//! `[obj,new]` events that take a reader of the output from the state it knew to the
+//! daemon's ([`view`]), and a line on standard error says it resynced. The checker is
+//! seeded again from that dump.
 
 use devlink_cli::show::{Monitor, MonitorError};
 use devlink_wire::devlink::{
@@ -57,39 +58,34 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
     ctx.dl()?.subscribe()?;
     let mut check = ctx.check.then(OrderCheck::new);
     let mut view = ctx.reconnect.then(View::default);
-    if check.is_some() || view.is_some() {
+    let mut s = Sync {
+        objects: &objects,
+        check: check.as_mut(),
+        view: view.as_mut(),
+    };
+    if s.check.is_some() || s.view.is_some() {
         // Learn what exists (nothing is printed: iproute2 starts silently).
-        let mut s = Sync {
-            objects: &objects,
-            check: check.as_mut(),
-            view: view.as_mut(),
-        };
         resync(ctx, &mut mon, &mut s, Print::Nothing)?;
     }
     flush(ctx, &mut mon)?;
     loop {
         let events = match ctx.dl()?.events() {
             Ok(e) => e,
-            Err(e) if view.is_some() && lost(&e) => {
-                let mut s = Sync {
-                    objects: &objects,
-                    check: check.as_mut(),
-                    view: view.as_mut(),
-                };
+            Err(e) if s.view.is_some() && lost(&e) => {
                 reconnect(ctx, &mut mon, &mut s, &e)?;
                 continue;
             }
             Err(e) => {
                 let end = mon.finish();
                 ctx.out.write_all(end.as_bytes())?;
-                return end_of_stream(ctx, check.as_ref(), e);
+                return end_of_stream(ctx, s.check.as_deref(), e);
             }
         };
         for ev in events {
             match ev {
                 Event::Notification(r) => {
-                    let violation = check.as_mut().and_then(|c| c.check(r.cmd, &r.body));
-                    if let Some(v) = view.as_mut() {
+                    let violation = s.check.as_deref_mut().and_then(|c| c.check(r.cmd, &r.body));
+                    if let Some(v) = s.view.as_deref_mut() {
                         v.apply(r.cmd, &r.body);
                     }
                     event(ctx, &mut mon, r.cmd, &r.body)?;
@@ -99,11 +95,6 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
                 }
                 Event::Overrun => {
                     overrun(ctx)?;
-                    let mut s = Sync {
-                        objects: &objects,
-                        check: check.as_mut(),
-                        view: view.as_mut(),
-                    };
                     resync(ctx, &mut mon, &mut s, Print::All)?;
                 }
             }
