@@ -124,6 +124,18 @@ pub(crate) fn command() -> Command {
                 .long("socket")
                 .value_name("PATH")
                 .help("The daemon's socket"),
+        )
+        .arg(
+            Arg::new("check")
+                .long("check")
+                .action(ArgAction::SetTrue)
+                .help("monitor: check the notification order"),
+        )
+        .arg(
+            Arg::new("reconnect")
+                .long("reconnect")
+                .action(ArgAction::SetTrue)
+                .help("monitor: reconnect and resync when the daemon goes away"),
         );
     for (object, about, words) in OBJECTS {
         let words: Vec<&str> = if *object == "monitor" {

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod args;
+mod backoff;
 mod cmd;
 mod completions;
 mod decode;

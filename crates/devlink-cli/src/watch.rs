@@ -11,9 +11,11 @@ use clap::Args;
 use devlink_cli::show::{
     Options, render_bookmark, render_cancelled, render_event, render_relist, render_snapshot,
 };
-use devlink_client::{ClientError, WatchClient, WatchItem, socket_path};
+use devlink_client::{ClientError, Snapshot, WatchClient, WatchItem, socket_path};
 use devlink_wire::nl::ExtAck;
 use devlink_wire::watch::{Cancelled, Filter, WatchEvent, WatchKind, WatchOp, WatchReq};
+
+use crate::backoff::{Backoff, connection_lost};
 
 /// What `dlctl snapshot` and `dlctl watch` share.
 #[derive(Debug, Clone, Args)]
@@ -58,7 +60,9 @@ pub(crate) struct WatchArgs {
     #[arg(long, value_name = "MS")]
     bookmark_ms: Option<u32>,
     /// When the daemon cancels the watch: say why, print `[REV] relist` and every object
-    /// of a fresh snapshot (as `put` events of its revision), and watch on from it.
+    /// of a fresh snapshot (as `put` events of its revision), and watch on from it. When
+    /// the daemon goes away (killed, restarted): say so, connect again (retrying, 20 ms
+    /// doubling to 2 s between attempts, for ever) and re-list the same way.
     #[arg(long)]
     relist: bool,
     #[command(flatten)]
@@ -82,8 +86,11 @@ pub(crate) fn snapshot(
     }
 }
 
-/// `dlctl watch`: runs until the daemon cancels the watch (without `--relist`) or goes
-/// away (exit 1).
+/// `dlctl watch`: runs until the daemon cancels the watch or goes away (exit 1), or,
+/// with `--relist`, for ever: after a cancel it re-lists; after a lost connection it says
+/// so on standard error, connects again (with [`Backoff`]) and re-lists there. A watch
+/// is never resumed from a revision across connections: a restarted daemon numbers its
+/// revisions anew, so the same number may name another state (`docs/watch.md`).
 pub(crate) fn watch(
     args: &WatchArgs,
     out: &mut dyn Write,
@@ -92,8 +99,8 @@ pub(crate) fn watch(
     let filter = parse_filter(&args.common.filter)?;
     let opts = args.common.opts();
     let mut from = args.from;
+    let mut client = connect(&args.common)?;
     loop {
-        let mut client = connect(&args.common)?;
         let req = WatchReq {
             from,
             filter: filter.clone(),
@@ -101,25 +108,44 @@ pub(crate) fn watch(
             bookmark_ms: args.bookmark_ms,
             unknown: Vec::new(),
         };
-        if let Err(e) = client.watch(req) {
-            return refused(e, err);
-        }
-        let c = match follow(&mut client, &opts, out, err)? {
-            Ok(c) => c,
-            Err(code) => return Ok(code),
-        };
-        out.write_all(render_cancelled(&c, opts.clone()).as_bytes())?;
-        out.flush()?;
-        if !args.relist {
-            let errno = i32::try_from(c.errno).unwrap_or(i32::MAX);
-            crate::errors::print_error(errno, &ExtAck::msg(&c.message), err)?;
-            return Ok(1);
-        }
-        crate::errors::print_warning(&c.message, err)?;
-        let snap = match connect(&args.common)?.snapshot(None, &filter) {
-            Ok(s) => s,
+        let ended = match client.watch(req) {
+            Ok(()) => follow(&mut client, &opts, out, err)?,
+            Err(e) if lost(&e) => Ended::Lost(e),
             Err(e) => return refused(e, err),
         };
+        let reconnect = match ended {
+            Ended::Exit(code) => return Ok(code),
+            Ended::Cancelled(c) => {
+                out.write_all(render_cancelled(&c, opts.clone()).as_bytes())?;
+                out.flush()?;
+                if !args.relist {
+                    let errno = i32::try_from(c.errno).unwrap_or(i32::MAX);
+                    crate::errors::print_error(errno, &ExtAck::msg(&c.message), err)?;
+                    return Ok(1);
+                }
+                crate::errors::print_warning(&c.message, err)?;
+                false
+            }
+            Ended::Lost(e) if !args.relist => {
+                writeln!(
+                    err,
+                    "dlctl: lost the connection to the daemon ({e}); --relist reconnects"
+                )?;
+                return Ok(1);
+            }
+            Ended::Lost(e) => {
+                writeln!(
+                    err,
+                    "dlctl: watch: lost the connection to the daemon ({e}); reconnecting"
+                )?;
+                true
+            }
+        };
+        let (c, snap) = match list(&args.common, &filter, reconnect)? {
+            Ok(listed) => listed,
+            Err(e) => return refused(e, err),
+        };
+        client = c;
         let revision = snap.end.revision;
         out.write_all(render_relist(revision, opts.clone()).as_bytes())?;
         let count = snap.objects.len();
@@ -134,29 +160,75 @@ pub(crate) fn watch(
             out.write_all(render_event(&e, opts.clone()).as_bytes())?;
         }
         out.flush()?;
+        if reconnect {
+            writeln!(
+                err,
+                "dlctl: watch: reconnected; re-listed at revision {revision}"
+            )?;
+        }
         from = Some(revision);
     }
 }
 
-/// Print what the watch delivers until it is cancelled (`Ok(Ok(_))`) or the connection
-/// ends (`Ok(Err(exit code))`, the reason printed).
+/// How following a watch ended.
+enum Ended {
+    /// The daemon cancelled it.
+    Cancelled(Cancelled),
+    /// The connection is gone.
+    Lost(ClientError),
+    /// Stop with this exit code (the reason printed).
+    Exit(u8),
+}
+
+/// A new connection and a snapshot on it, to watch from. With `retry` (the daemon went
+/// away), attempts that fail for want of a daemon are repeated with a [`Backoff`].
+fn list(
+    common: &Common,
+    filter: &Filter,
+    retry: bool,
+) -> anyhow::Result<Result<(WatchClient, Snapshot), ClientError>> {
+    let path = socket_path(common.socket.clone());
+    let mut backoff = Backoff::new();
+    loop {
+        if retry {
+            backoff.pause();
+        }
+        let attempt = WatchClient::connect(&path).and_then(|mut c| {
+            let snap = c.snapshot(None, filter)?;
+            Ok((c, snap))
+        });
+        match attempt {
+            Ok(listed) => return Ok(Ok(listed)),
+            Err(ClientError::Io(_)) if retry => {}
+            Err(e @ ClientError::Nl { .. }) => return Ok(Err(e)),
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!("listing at {}", path.display())));
+            }
+        }
+    }
+}
+
+/// Whether `e` means the daemon's end of the connection is gone.
+fn lost(e: &ClientError) -> bool {
+    matches!(e, ClientError::Io(io) if connection_lost(io.kind()))
+}
+
+/// Print what the watch delivers until it is cancelled, the connection is lost, or
+/// something else stops it (the reason printed).
 fn follow(
     client: &mut WatchClient,
     opts: &Options,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> anyhow::Result<Result<Cancelled, u8>> {
+) -> anyhow::Result<Ended> {
     loop {
         let text = match client.next(Duration::from_secs(3600)) {
             Ok(WatchItem::Event(e)) => render_event(&e, opts.clone()),
             Ok(WatchItem::Bookmark(b)) => render_bookmark(b, opts.clone()),
-            Ok(WatchItem::Cancelled(c)) => return Ok(Ok(c)),
+            Ok(WatchItem::Cancelled(c)) => return Ok(Ended::Cancelled(c)),
             Err(ClientError::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => continue,
-            Err(ClientError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                writeln!(err, "dlctl: the daemon closed the connection")?;
-                return Ok(Err(1));
-            }
-            Err(e) => return refused(e, err).map(Err),
+            Err(e) if lost(&e) => return Ok(Ended::Lost(e)),
+            Err(e) => return refused(e, err).map(Ended::Exit),
         };
         out.write_all(text.as_bytes())?;
         out.flush()?;

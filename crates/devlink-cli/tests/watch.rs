@@ -6,12 +6,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::process::Output;
 
-use common::daemon::{DLCTL, Daemon};
+use common::child::Dlctl;
+use common::daemon::Daemon;
 use serde_json::Value;
 
 fn stdout(o: &Output) -> String {
@@ -26,67 +24,12 @@ fn revision(snapshot: &str) -> u64 {
     rest.split(' ').next().unwrap().parse().unwrap()
 }
 
-/// `dlctl watch ARGS` as a child, its standard output as lines on a channel.
-struct Watcher {
-    child: Child,
-    lines: Receiver<String>,
-}
+/// `dlctl watch ARGS` as a child.
+struct Watcher;
 
 impl Watcher {
-    fn start(d: &Daemon, args: &[&str]) -> Self {
-        let mut child = Command::new(DLCTL)
-            .arg("watch")
-            .args(args)
-            .env("DEVLINKD_SOCKET", &d.socket)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let out = child.stdout.take().unwrap();
-        let (tx, lines) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                if tx.send(line.unwrap()).is_err() {
-                    break;
-                }
-            }
-        });
-        Self { child, lines }
-    }
-
-    /// Lines up to and including the first that starts with `prefix`.
-    fn until(&self, prefix: &str) -> Vec<String> {
-        let mut got = Vec::new();
-        loop {
-            let Ok(l) = self.lines.recv_timeout(Duration::from_secs(20)) else {
-                panic!("no {prefix:?} after:\n{}", got.join("\n"));
-            };
-            let done = l.starts_with(prefix);
-            got.push(l);
-            if done {
-                return got;
-            }
-        }
-    }
-}
-
-impl Watcher {
-    /// Stop it; what it wrote to standard error.
-    fn stop(&mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let mut err = String::new();
-        if let Some(mut e) = self.child.stderr.take() {
-            e.read_to_string(&mut err).unwrap();
-        }
-        err
-    }
-}
-
-impl Drop for Watcher {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    fn start(d: &Daemon, args: &[&str]) -> Dlctl {
+        Dlctl::start(d, &[&["watch"], args].concat())
     }
 }
 

@@ -155,8 +155,11 @@ pub struct DeviceOptions {
     /// Selftests (`SELFTESTS_GET` / `_RUN`): the flash selftest, passing unless the
     /// `fail_selftests` knob is set.
     pub selftests: bool,
-    /// Params with cmode `permanent` (beyond netdevsim, as bnxt_en has): the generic
-    /// `enable_sriov` (bool, default false) and `msix_vec_per_pf_max` (u32, default 8).
+    /// Params with cmode `permanent` (beyond netdevsim), one of each type drivers keep in
+    /// NVM: bnxt_en's generic `enable_sriov` (bool, default false) and
+    /// `msix_vec_per_pf_max` (u32, default 8), nfp's generic `fw_load_policy` (u8,
+    /// default 0: driver) and mlx5's driver-specific `cqe_compress_type` (string,
+    /// default `balanced`).
     /// Their values are only stored and reported: they would take effect at the next
     /// firmware reset.
     pub permanent_params: bool,

@@ -98,3 +98,40 @@ fn probe_takes_the_nvm_values_and_set_changes_them() {
             && matches!(b, DevlinkBody::Param(p) if p.name == "enable_sriov")));
     }
 }
+
+#[test]
+fn every_permanent_type_is_offered_and_a_long_string_refused() {
+    let mut w = World::new();
+    let options = DeviceOptions {
+        permanent_params: true,
+        nvm: BTreeMap::from([("fw_load_policy".to_owned(), ParamValue::U8(2))]),
+        ..opts(0, 1, ERAS[0])
+    };
+    w.sim.new_device(&mut w.core, &options).unwrap();
+    let ntfs = w.settle();
+    assert_eq!(permanent(&ntfs, "fw_load_policy"), Some(ParamValue::U8(2)));
+    assert_eq!(
+        permanent(&ntfs, "cqe_compress_type"),
+        Some(ParamValue::String("balanced".into()))
+    );
+    let set = |value: &str| ParamSetReq {
+        handle: nsim(0),
+        port_index: None,
+        name: "cqe_compress_type".into(),
+        cmode: ParamCmode::Permanent,
+        reset_default: false,
+        ty: VarAttrType::String,
+        value: Some(ParamValue::String(value.into())),
+        unknown: vec![],
+    };
+    // 31 bytes and the NUL fit __DEVLINK_PARAM_MAX_STRING_VALUE (32); 32 do not.
+    let longest = "a".repeat(31);
+    w.request(Cmd::ParamSet, set(&longest)).unwrap();
+    assert_eq!(
+        permanent(&w.settle(), "cqe_compress_type"),
+        Some(ParamValue::String(longest))
+    );
+    let e = w.request(Cmd::ParamSet, set(&"a".repeat(32))).unwrap_err();
+    assert_eq!(e.errno, devlink_core::Errno::EINVAL, "{e:?}");
+    assert!(w.settle().is_empty(), "a refused set notified");
+}

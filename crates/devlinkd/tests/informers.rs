@@ -418,27 +418,27 @@ async fn an_informer_reconnects_to_a_restarted_daemon() {
     let d = Daemon::start(&[]);
     let all = Filter::default();
     let inf = Informer::start(&d.socket, all.clone(), InformerOptions::default());
+    // Changes while it follows the first daemon.
+    make_devices(&d.socket);
     let before = snapshot(&d.socket, None, &all).await;
-    tokio::time::timeout(WAIT, inf.wait_for(before.revision))
-        .await
-        .unwrap()
-        .unwrap();
-    // The same socket path, a daemon with other devices and its own revisions.
+    converges(&d.socket, "first daemon", &inf, &all, &before).await;
+    // SIGKILL; the same socket path, a daemon with other devices and its own
+    // revisions, changed while the informer reconnects.
     drop(d);
     let d = Daemon::start(&["--no-default-devices"]);
     make_devices(&d.socket);
+    let mut sim = SimClient::connect(&d.socket).unwrap();
+    sim.port(10, 20, true).unwrap();
     let end = snapshot(&d.socket, None, &all).await;
     assert_ne!(end, before);
-    let converged = async {
-        while *inf.mirror() != end {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    };
-    tokio::time::timeout(WAIT, converged)
-        .await
-        .unwrap_or_else(|_| panic!("{}", diff(&inf.mirror(), &end)));
+    converges(&d.socket, "restarted", &inf, &all, &end).await;
     let s = inf.stats();
     assert!(s.reconnects >= 1 && s.relists >= 1, "{s:?}");
+    // And after it resynced.
+    sim.del_device(11).unwrap();
+    sim.port(12, 5, true).unwrap();
+    let end = snapshot(&d.socket, None, &all).await;
+    converges(&d.socket, "after the resync", &inf, &all, &end).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,96 +11,31 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 
+use common::state::{StateDir, set_permanent};
 use common::*;
 use devlink_client::{Connection, msg};
-use devlink_wire::devlink::{Handle, ParamGetReq, ParamSetReq, ParamValue};
+use devlink_wire::devlink::{Handle, ParamGetReq, ParamValue};
 use devlink_wire::message::{DevlinkBody, Payload};
-use devlink_wire::spec::{Cmd, ParamCmode, VarAttrType};
-use devlinkd::store::{Contents, PARAMS_FILE, Stored};
+use devlink_wire::spec::{Cmd, ParamCmode};
+use devlinkd::store::{Contents, Stored};
 
 const MSIX: &str = "msix_vec_per_pf_max";
-
-/// A config with one device that has permanent params, and a state directory, both
-/// outside the daemon's own (removed) directory.
-struct Fixture {
-    root: PathBuf,
-    args: Vec<String>,
-}
-
-impl Fixture {
-    fn new(name: &str) -> Self {
-        let root = std::env::temp_dir().join(format!("devlinkd-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root).unwrap();
-        let config = root.join("devlinkd.toml");
-        std::fs::write(
-            &config,
-            "[[device]]\nid = 1\nports = 2\nhandle = \"pci/0000:03:00.0\"\n\
-             permanent_params = true\n",
-        )
-        .unwrap();
-        let args = vec![
-            "--config".into(),
-            config.display().to_string(),
-            "--state-dir".into(),
-            root.join("state").display().to_string(),
-        ];
-        Self { root, args }
-    }
-
-    fn start(&self) -> Daemon {
-        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        Daemon::start(&args)
-    }
-
-    /// The store as a client of the file sees it; it must always parse.
-    fn stored(&self) -> Contents {
-        let bytes = std::fs::read(self.root.join("state").join(PARAMS_FILE)).unwrap();
-        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("torn store: {e}"))
-    }
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
 
 fn dev() -> Handle {
     Handle::new("pci", "0000:03:00.0")
 }
 
-/// `PARAM_SET` with cmode permanent; the ACK's error (0: committed).
+/// `PARAM_SET` with cmode permanent on [`dev`]; the ACK's error (0: committed).
 fn set(c: &Connection, seq: u32, name: &str, value: ParamValue) -> std::io::Result<i32> {
-    let ty = match value {
-        ParamValue::Bool(_) => VarAttrType::Flag,
-        _ => VarAttrType::U32,
-    };
-    let body = ParamSetReq {
-        handle: dev(),
-        port_index: None,
-        name: name.into(),
-        cmode: ParamCmode::Permanent,
-        reset_default: false,
-        ty,
-        value: Some(value),
-        unknown: vec![],
-    };
-    c.send(&msg::devlink_request(
-        FAM,
-        ACK,
-        seq,
-        Cmd::ParamSet,
-        body.into(),
-    ))?;
-    let reply = c.recv(T)?;
-    match msg::decode_all(&reply, FAM).first().map(|m| &m.payload) {
-        Some(Payload::Error(e)) => Ok(e.error),
-        _ => Err(std::io::Error::other("no ACK")),
-    }
+    set_permanent(c, seq, &dev(), name, value)
+}
+
+/// The store, which must parse and exist.
+fn stored(f: &StateDir) -> Contents {
+    f.stored().unwrap_or_else(|e| panic!("{e}")).unwrap()
 }
 
 /// The permanent value of `name` (`PARAM_GET`).
@@ -133,7 +68,7 @@ fn get(c: &Connection, name: &str) -> ParamValue {
 
 #[test]
 fn an_acknowledged_permanent_value_survives_kill_9() {
-    let f = Fixture::new("persist-kill");
+    let f = StateDir::new("persist-kill");
     let d = f.start();
     let c = d.connect();
     assert_eq!(get(&c, MSIX), ParamValue::U32(8));
@@ -149,7 +84,7 @@ fn an_acknowledged_permanent_value_survives_kill_9() {
     let c = d.connect();
     assert_eq!(get(&c, MSIX), ParamValue::U32(32));
     assert_eq!(get(&c, "enable_sriov"), ParamValue::Bool(true));
-    let stored = f.stored();
+    let stored = stored(&f);
     assert_eq!(
         stored.devices["pci/0000:03:00.0"][MSIX],
         Stored::U32(32),
@@ -159,7 +94,7 @@ fn an_acknowledged_permanent_value_survives_kill_9() {
 
 #[test]
 fn kill_9_during_sets_never_tears_the_store_nor_loses_an_ack() {
-    let f = Fixture::new("persist-torn");
+    let f = StateDir::new("persist-torn");
     let mut next = 100u32;
     let mut expected = ParamValue::U32(8);
     for round in 0..25u32 {
@@ -200,7 +135,7 @@ fn kill_9_during_sets_never_tears_the_store_nor_loses_an_ack() {
         }
         let last_acked = last_acked.unwrap();
 
-        let stored = f.stored();
+        let stored = stored(&f);
         let Stored::U32(v) = stored.devices["pci/0000:03:00.0"][MSIX] else {
             panic!("{stored:?}")
         };

@@ -87,6 +87,8 @@ pub(crate) struct Ctx<'a> {
     pub socket: Option<PathBuf>,
     /// `--check` (dlctl's): `monitor` checks the notification order.
     pub check: bool,
+    /// `--reconnect` (dlctl's): `monitor` reconnects and resyncs when the daemon goes.
+    pub reconnect: bool,
     conn: Option<Devlink>,
     /// The netdev names of the ports (`dl->ifname_map_list`), loaded on first use.
     ifnames: Option<Vec<IfName>>,
@@ -108,6 +110,7 @@ impl<'a> Ctx<'a> {
             opts,
             socket,
             check: false,
+            reconnect: false,
             conn: None,
             ifnames: None,
             out,
@@ -126,6 +129,13 @@ impl<'a> Ctx<'a> {
         self.conn
             .as_mut()
             .ok_or_else(|| CmdError::Connect("no connection".into()))
+    }
+
+    /// Close the connection (the next request opens a new one) and forget what was
+    /// learnt through it.
+    pub(crate) fn disconnect(&mut self) {
+        self.conn = None;
+        self.ifnames = None;
     }
 
     /// Send a request; print the warnings of its ACK.

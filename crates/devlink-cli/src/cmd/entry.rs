@@ -31,6 +31,7 @@ pub(crate) fn run(words: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) 
     };
     let mut ctx = Ctx::new(parsed.opts, parsed.socket, &mut out, err);
     ctx.check = parsed.check;
+    ctx.reconnect = parsed.reconnect;
     let mut a = Argv::new(parsed.rest);
     let result = object(&mut ctx, &mut a);
     let code = match &result {
@@ -113,6 +114,7 @@ struct Parsed {
     opts: Options,
     socket: Option<PathBuf>,
     check: bool,
+    reconnect: bool,
     rest: Vec<String>,
 }
 
@@ -121,12 +123,13 @@ enum Early {
     Exit(String, u8),
 }
 
-/// `getopt_long(argc, argv, "Vfb:njpvsN:ix", …)` plus dlctl's `--socket PATH` and
-/// `--check`.
+/// `getopt_long(argc, argv, "Vfb:njpvsN:ix", …)` plus dlctl's `--socket PATH`,
+/// `--check` and `--reconnect`.
 fn options(words: Vec<String>) -> Result<Parsed, Early> {
     let mut opts = Options::default();
     let mut socket = None;
     let mut check = false;
+    let mut reconnect = false;
     let mut rest = Vec::new();
     let mut it = words.into_iter();
     // getopt's complaint, then `main`'s default case: "Unknown option." and the usage.
@@ -150,6 +153,7 @@ fn options(words: Vec<String>) -> Result<Parsed, Early> {
                 "no-nice-names" => opts.no_nice_names = true,
                 "hex" | "force" => {}
                 "check" => check = true,
+                "reconnect" => reconnect = true,
                 "socket" => match value.or_else(|| it.next()) {
                     Some(p) => socket = Some(PathBuf::from(p)),
                     None => {
@@ -191,6 +195,7 @@ fn options(words: Vec<String>) -> Result<Parsed, Early> {
         opts,
         socket,
         check,
+        reconnect,
         rest,
     })
 }

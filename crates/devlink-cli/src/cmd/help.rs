@@ -102,6 +102,10 @@ where  OBJECT-LIST := { dev | port | lc | health | trap | trap-group | trap-poli
                       param | region | flash | rate }
        dlctl --check monitor …   checks the notification order of every object and
                                  exits 1 at the end of the stream if a rule was broken
+       dlctl --reconnect monitor …
+                                 when the daemon goes away, connects again (20 ms
+                                 doubling to 2 s between tries, for ever), re-dumps and
+                                 prints what changed as [OBJ,del] and [OBJ,new] events
 "#;
 
 /// `cmd_resource_help`.
@@ -131,6 +135,6 @@ pub(crate) const TRAP: &str = r#"Usage: dlctl trap set DEV trap TRAP [ action { 
 pub(crate) const MAIN: &str = r#"Usage: dlctl [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { dev | port | lc | sb | monitor | resource | region | health | trap | rate }
        OPTIONS := { -V[ersion] | -n[o-nice-names] | -j[son] | -p[retty] | -v[erbose] -s[tatistics] -[he]x |
-                   --socket PATH | --check }
+                   --socket PATH | --check | --reconnect }
        dlctl { decode | sim | snapshot | watch | completions | man } …   (dlctl's own; see dlctl decode --help)
 "#;

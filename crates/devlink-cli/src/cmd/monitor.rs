@@ -4,6 +4,14 @@
 //! No buffer space available") it says so on standard error, re-dumps the selected
 //! objects (printed as `[obj,get]` events) and goes on. With `--check` the notification
 //! order is checked as well ([`check`]).
+//!
+//! With `--reconnect` (dlctl's) the end of the connection is not the end: the monitor
+//! says so on standard error, connects to the same socket again (waiting 20 ms doubling
+//! to 2 s between attempts, for as long as it takes: [`Backoff`]), joins `config` again
+//! and re-dumps silently; what changed meanwhile is printed as the `[obj,del]` and
+//! `[obj,new]` events that take a reader of the output from the state it knew to the
+//! daemon's ([`view`]), and a line on standard error says it resynced. The checker is
+//! seeded again from that dump.
 
 use devlink_cli::show::{Monitor, MonitorError};
 use devlink_wire::devlink::{
@@ -16,11 +24,25 @@ use devlink_wire::spec::Cmd;
 use super::ctx::{CmdError, Ctx};
 use super::help;
 use crate::args::{ArgError, Argv};
+use crate::backoff::{Backoff, connection_lost};
 use crate::request::{Event, RequestError};
 
 mod check;
+mod view;
 
 use check::OrderCheck;
+use view::View;
+
+/// What a re-dump prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Print {
+    /// Nothing: the state is learnt silently.
+    Nothing,
+    /// Every object the filter selects, as its `GET` event (after an overrun).
+    All,
+    /// The difference from what the monitor knew, as `DEL` and `NEW` events.
+    Diff,
+}
 
 /// `cmd_mon`.
 pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
@@ -35,24 +57,37 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
         Monitor::new_dlctl(&objects, ctx.opts.clone()).map_err(|e| ArgError::new(e.to_string()))?;
     ctx.dl()?.subscribe()?;
     let mut check = ctx.check.then(OrderCheck::new);
-    if let Some(c) = check.as_mut() {
+    let mut view = ctx.reconnect.then(View::default);
+    let mut s = Sync {
+        objects: &objects,
+        check: check.as_mut(),
+        view: view.as_mut(),
+    };
+    if s.check.is_some() || s.view.is_some() {
         // Learn what exists (nothing is printed: iproute2 starts silently).
-        resync(ctx, &mut mon, &objects, Some(c), false)?;
+        resync(ctx, &mut mon, &mut s, Print::Nothing)?;
     }
     flush(ctx, &mut mon)?;
     loop {
         let events = match ctx.dl()?.events() {
             Ok(e) => e,
+            Err(e) if s.view.is_some() && lost(&e) => {
+                reconnect(ctx, &mut mon, &mut s, &e)?;
+                continue;
+            }
             Err(e) => {
                 let end = mon.finish();
                 ctx.out.write_all(end.as_bytes())?;
-                return end_of_stream(ctx, check.as_ref(), e);
+                return end_of_stream(ctx, s.check.as_deref(), e);
             }
         };
         for ev in events {
             match ev {
                 Event::Notification(r) => {
-                    let violation = check.as_mut().and_then(|c| c.check(r.cmd, &r.body));
+                    let violation = s.check.as_deref_mut().and_then(|c| c.check(r.cmd, &r.body));
+                    if let Some(v) = s.view.as_deref_mut() {
+                        v.apply(r.cmd, &r.body);
+                    }
                     event(ctx, &mut mon, r.cmd, &r.body)?;
                     if let Some(line) = violation {
                         writeln!(ctx.err, "{line}")?;
@@ -60,9 +95,60 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, a: &mut Argv) -> Result<(), CmdError> {
                 }
                 Event::Overrun => {
                     overrun(ctx)?;
-                    resync(ctx, &mut mon, &objects, check.as_mut(), true)?;
+                    resync(ctx, &mut mon, &mut s, Print::All)?;
                 }
             }
+        }
+    }
+}
+
+/// What a re-dump feeds: the filter's objects, the checker, the folded view.
+struct Sync<'a> {
+    objects: &'a [String],
+    check: Option<&'a mut OrderCheck>,
+    view: Option<&'a mut View>,
+}
+
+/// Whether `e` means the daemon's end of the connection is gone.
+fn lost(e: &RequestError) -> bool {
+    matches!(e, RequestError::Io(io) if connection_lost(io.kind()))
+}
+
+/// `--reconnect`: connect again until a connection subscribes and resyncs.
+fn reconnect(
+    ctx: &mut Ctx<'_>,
+    mon: &mut Monitor,
+    s: &mut Sync<'_>,
+    why: &RequestError,
+) -> Result<(), CmdError> {
+    writeln!(
+        ctx.err,
+        "dlctl: monitor: lost the connection to the daemon ({why}); reconnecting"
+    )?;
+    let mut backoff = Backoff::new();
+    loop {
+        ctx.disconnect();
+        backoff.pause();
+        let subscribed = match ctx.dl() {
+            Ok(dl) => dl.subscribe(),
+            Err(CmdError::Connect(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        let result = match subscribed {
+            Ok(()) => resync(ctx, mon, s, Print::Diff),
+            Err(e) => Err(e.into()),
+        };
+        match result {
+            Ok(changes) => {
+                writeln!(
+                    ctx.err,
+                    "dlctl: monitor: reconnected and resynced ({changes} changes)"
+                )?;
+                return Ok(());
+            }
+            // Gone again (or not up yet): try again.
+            Err(CmdError::Request(e)) if lost(&e) => {}
+            Err(e) => return Err(e),
         }
     }
 }
@@ -98,27 +184,48 @@ fn overrun(ctx: &mut Ctx<'_>) -> Result<(), CmdError> {
     Ok(())
 }
 
-/// Re-dump (after an overrun: printed; to seed the checker: all objects), then handle
-/// the events that came during the dump, unchecked: the dump may show an object before
-/// or after any of them. Again if one of them is an overrun.
+/// Re-dump (`print` says what is printed; the checker and the view learn every
+/// object), then handle the events that came during the dump, unchecked: the dump may
+/// show an object before or after any of them. Again if one of them is an overrun. The
+/// number of events the re-dump printed.
 fn resync(
     ctx: &mut Ctx<'_>,
     mon: &mut Monitor,
-    objects: &[String],
-    mut check: Option<&mut OrderCheck>,
-    mut print: bool,
-) -> Result<(), CmdError> {
+    s: &mut Sync<'_>,
+    mut print: Print,
+) -> Result<usize, CmdError> {
+    let mut printed = 0;
     loop {
-        if let Some(c) = check.as_deref_mut() {
+        if let Some(c) = s.check.as_deref_mut() {
             c.lost();
         }
-        redump(ctx, mon, objects, check.as_deref_mut(), print)?;
+        let mut next = s.view.is_some().then(View::default);
+        printed += redump(
+            ctx,
+            mon,
+            s.objects,
+            s.check.as_deref_mut(),
+            next.as_mut(),
+            print == Print::All,
+        )?;
+        if let (Some(view), Some(next)) = (s.view.as_deref_mut(), next) {
+            if print == Print::Diff {
+                for (cmd, body) in view.diff(&next) {
+                    event(ctx, mon, cmd, &body)?;
+                    printed += 1;
+                }
+            }
+            *view = next;
+        }
         let mut again = false;
         for ev in ctx.dl()?.take_pending() {
             match ev {
                 Event::Notification(r) => {
-                    if let Some(c) = check.as_deref_mut() {
+                    if let Some(c) = s.check.as_deref_mut() {
                         c.assume(r.cmd, &r.body);
+                    }
+                    if let Some(v) = s.view.as_deref_mut() {
+                        v.apply(r.cmd, &r.body);
                     }
                     event(ctx, mon, r.cmd, &r.body)?;
                 }
@@ -129,9 +236,11 @@ fn resync(
             }
         }
         if !again {
-            return Ok(());
+            return Ok(printed);
         }
-        print = true;
+        if print == Print::Nothing {
+            print = Print::All;
+        }
     }
 }
 
@@ -155,14 +264,16 @@ fn flush(ctx: &mut Ctx<'_>, mon: &mut Monitor) -> Result<(), CmdError> {
 
 /// After an overrun (`print`): dump what the filter selects, each object as its `GET`
 /// event (health reporters as `[health,status]`, the only health event iproute2
-/// prints). With a checker: every object it follows, seeding it.
+/// prints). With a checker: every object it follows, seeding it; with a view, every
+/// object it keeps. The number of events printed.
 fn redump(
     ctx: &mut Ctx<'_>,
     mon: &mut Monitor,
     objects: &[String],
     mut check: Option<&mut OrderCheck>,
+    mut view: Option<&mut View>,
     print: bool,
-) -> Result<(), CmdError> {
+) -> Result<usize, CmdError> {
     let wanted = |o: &str| {
         objects.is_empty() && o != "rate"
             || objects.iter().any(|w| w == o || w == "all" && o != "rate")
@@ -224,21 +335,28 @@ fn redump(
             RateGetReq::default().into(),
         ),
     ];
+    let mut printed = 0;
     for (obj, req, as_event, body) in dumps {
         let show = print && wanted(obj);
-        let seed = check.is_some() && obj != "health";
+        let seed = (check.is_some() || view.is_some()) && obj != "health";
         if !show && !seed {
             continue;
         }
         for r in ctx.request(req, body, true)? {
-            if let Some(c) = check.as_deref_mut().filter(|_| seed) {
-                c.seed(&r.body);
+            if seed {
+                if let Some(c) = check.as_deref_mut() {
+                    c.seed(&r.body);
+                }
+                if let Some(v) = view.as_deref_mut() {
+                    v.seed(&r.body);
+                }
             }
             if show {
                 // A region's GET reply is a Region (not an event): printed as the show line.
                 event(ctx, mon, as_event, &r.body)?;
+                printed += 1;
             }
         }
     }
-    Ok(())
+    Ok(printed)
 }

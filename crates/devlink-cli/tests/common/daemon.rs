@@ -9,6 +9,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::ffi::OsString;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
@@ -68,6 +69,8 @@ pub(crate) fn iproute2_devlink() -> PathBuf {
 pub(crate) struct Daemon {
     child: Child,
     dir: PathBuf,
+    /// `devlinkd`'s arguments, to start it again.
+    args: Vec<OsString>,
     /// The daemon's socket.
     pub(crate) socket: PathBuf,
 }
@@ -100,34 +103,36 @@ impl Daemon {
         std::fs::create_dir_all(&dir).unwrap();
         let socket = dir.join("d.sock");
         let gid = std::fs::metadata("/proc/self").unwrap().gid().to_string();
-        let mut cmd = Command::new(devlinkd());
+        let mut args: Vec<OsString> = Vec::new();
         if let Some(toml) = config {
             let file = dir.join("devlinkd.toml");
             std::fs::write(&file, toml).unwrap();
-            cmd.arg("--config").arg(file);
+            args.extend(["--config".into(), file.into()]);
         } else if !demo {
-            cmd.arg("--no-default-devices");
+            args.push("--no-default-devices".into());
         }
-        let child = cmd
-            .args(["--admin-group", &gid])
-            .arg("--socket")
-            .arg(&socket)
-            // Its own state dir: the default one is locked by any other devlinkd.
-            .arg("--state-dir")
-            .arg(dir.join("state"))
-            .args(extra)
-            .env("RUST_LOG", "warn")
-            .spawn()
-            .unwrap();
-        let start = Instant::now();
-        while !socket.exists() {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "devlinkd did not start"
-            );
-            std::thread::sleep(Duration::from_millis(5));
+        args.extend(["--admin-group".into(), gid.into()]);
+        args.extend(["--socket".into(), socket.clone().into()]);
+        // Its own state dir: the default one is locked by any other devlinkd.
+        args.extend(["--state-dir".into(), dir.join("state").into()]);
+        args.extend(extra.iter().map(OsString::from));
+        let child = spawn(&args, &socket);
+        Self {
+            child,
+            dir,
+            args,
+            socket,
         }
-        Self { child, dir, socket }
+    }
+
+    /// Kill the daemon with `SIGKILL` and start a new one on the same socket path, with
+    /// the same arguments (and so the same devices at start).
+    pub(crate) fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // The dead daemon's socket file stays behind: wait for the new one's.
+        let _ = std::fs::remove_file(&self.socket);
+        self.child = spawn(&self.args, &self.socket);
     }
 
     /// `dlctl ARGS` with the socket from the environment.
@@ -159,6 +164,24 @@ impl Daemon {
             .output()
             .unwrap()
     }
+}
+
+/// Start `devlinkd` with `args` and wait until it listens on `socket`.
+fn spawn(args: &[OsString], socket: &Path) -> Child {
+    let child = Command::new(devlinkd())
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !socket.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "devlinkd did not start"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child
 }
 
 impl Drop for Daemon {

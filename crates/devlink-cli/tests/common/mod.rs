@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub(crate) mod child;
 pub(crate) mod daemon;
 
 use std::path::PathBuf;

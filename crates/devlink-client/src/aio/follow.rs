@@ -1,7 +1,8 @@
 //! The informer's task: connect, list, watch from the list's revision and apply what
 //! comes; on `CANCELLED` or `ESTALE` list again on the same connection, on a lost
 //! connection connect again and list (a daemon that restarted numbers its revisions
-//! anew, so nothing is resumed across connections). Failed attempts back off (10 ms
+//! anew, so nothing is resumed across connections; the mirror is not `live` from the
+//! loss until that list). Failed attempts back off (10 ms
 //! doubling to 1 s) until a watch starts.
 //!
 //! The events of a revision are applied to a working copy; the copy is published (what
@@ -42,6 +43,8 @@ pub(super) struct Task {
     pub(super) filter: Filter,
     pub(super) options: InformerOptions,
     pub(super) mirror: watch::Sender<Arc<Mirror>>,
+    /// Whether the mirror was listed on the current connection.
+    pub(super) live: watch::Sender<bool>,
     pub(super) changes: broadcast::Sender<Change>,
     pub(super) commands: mpsc::UnboundedReceiver<Command>,
     pub(super) counters: Arc<Counters>,
@@ -89,7 +92,10 @@ pub(super) async fn run(mut task: Task) {
             Counters::bump(&task.counters.reconnects);
         }
         connected_once = true;
-        match session(&mut task, &mut state, w, &mut start_at).await {
+        let end = session(&mut task, &mut state, w, &mut start_at).await;
+        // The mirror is of a daemon this informer no longer hears from.
+        task.live.send_replace(false);
+        match end {
             End::Reconnect => {}
             End::Stop => return,
         }
@@ -309,6 +315,7 @@ fn relist(task: &Task, state: &mut State, snap: Snapshot) {
     state.listed = true;
     complete(task, state);
     publish(task, state);
+    task.live.send_replace(true);
 }
 
 /// The working copy completed a revision.

@@ -141,6 +141,9 @@ pub struct Stopped;
 #[derive(Debug)]
 pub struct Informer {
     mirror: watch::Receiver<Arc<Mirror>>,
+    /// Whether the mirror is of the daemon the informer is connected to: false until the
+    /// first list, and from a lost connection until the list on the next one.
+    live: watch::Receiver<bool>,
     changes: broadcast::Sender<Change>,
     first: Mutex<Option<broadcast::Receiver<Change>>>,
     commands: mpsc::UnboundedSender<Command>,
@@ -158,6 +161,7 @@ impl Informer {
     #[must_use]
     pub fn start(path: impl Into<PathBuf>, filter: Filter, options: InformerOptions) -> Self {
         let (mirror_tx, mirror) = watch::channel(Arc::new(Mirror::default()));
+        let (live_tx, live) = watch::channel(false);
         let (changes, first) = broadcast::channel(options.changes.max(1));
         let (commands, commands_rx) = mpsc::unbounded_channel();
         let counters = Arc::new(Counters::default());
@@ -166,12 +170,14 @@ impl Informer {
             filter,
             options,
             mirror: mirror_tx,
+            live: live_tx,
             changes: changes.clone(),
             commands: commands_rx,
             counters: counters.clone(),
         }));
         Self {
             mirror,
+            live,
             changes,
             first: Mutex::new(Some(first)),
             commands,
@@ -180,7 +186,9 @@ impl Informer {
         }
     }
 
-    /// The mirror at the last revision it completed (shared, not copied).
+    /// The mirror at the last revision it completed (shared, not copied). After a lost
+    /// connection, until the informer has listed on a new one, this is still the last
+    /// mirror of the old one (see [`Informer::wait_for`]).
     #[must_use]
     pub fn mirror(&self) -> Arc<Mirror> {
         self.mirror.borrow().clone()
@@ -198,19 +206,30 @@ impl Informer {
     /// one the daemon has reached: a later one is waited for until it is. It waits as
     /// long as it takes (the informer keeps reconnecting): wrap it in
     /// `tokio::time::timeout` for a limit.
+    ///
+    /// Only a mirror listed on the current connection counts: from a lost connection
+    /// until the list on the next, it waits, since a restarted daemon numbers its
+    /// revisions anew and the old mirror's revision says nothing about the new daemon.
+    /// (A daemon restarted in the moment before the informer has read the end of its
+    /// connection cannot be told apart: revisions carry no daemon identity.)
     pub async fn wait_for(&self, revision: u64) -> Result<u64, Stopped> {
         let mut rx = self.mirror.clone();
+        let mut live = self.live.clone();
         loop {
             let now = rx.borrow_and_update().revision;
-            if now >= revision {
+            if now >= revision && *live.borrow_and_update() {
                 return Ok(now);
             }
             self.commands.send(Command::Progress).map_err(|_| Stopped)?;
-            let reached = rx.wait_for(|m| m.revision >= revision);
-            match tokio::time::timeout(PROGRESS_RETRY, reached).await {
-                Ok(Ok(m)) => return Ok(m.revision),
+            let changed = async {
+                tokio::select! {
+                    r = rx.changed() => r,
+                    r = live.changed() => r,
+                }
+            };
+            match tokio::time::timeout(PROGRESS_RETRY, changed).await {
+                Ok(Ok(())) | Err(_) => {}
                 Ok(Err(_)) => return Err(Stopped),
-                Err(_elapsed) => {}
             }
         }
     }

@@ -8,6 +8,9 @@ use devlink_wire::spec::{Attr, Cmd, ParamCmode, VarAttrType};
 use super::{Rejection, Reply, Response};
 use crate::{Core, Errno};
 
+/// `__DEVLINK_PARAM_MAX_STRING_VALUE`: the size of a string param's value, NUL included.
+const MAX_STRING_VALUE: usize = 32;
+
 impl Core {
     /// `PARAM_GET` do: the param by name (missing name: `-EINVAL` with the missing
     /// attribute; unknown name: `-EINVAL`), answered as `PARAM_GET`.
@@ -57,6 +60,13 @@ impl Core {
             (None, VarAttrType::Flag, false) => Some(ParamValue::Bool(false)),
             (None, _, false) => return Err(Rejection::errno(Errno::EINVAL)),
         };
+        // A string value must fit `__DEVLINK_PARAM_MAX_STRING_VALUE` bytes with its NUL
+        // (`devlink_param_value_get_from_info`).
+        if let Some(ParamValue::String(s)) = &value
+            && s.len() >= MAX_STRING_VALUE
+        {
+            return Err(Rejection::errno(Errno::EINVAL));
+        }
         if !item.param.values.iter().any(|e| e.cmode == req.cmode) {
             return Err(Rejection::errno(Errno::EOPNOTSUPP));
         }

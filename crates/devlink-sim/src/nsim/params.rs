@@ -1,9 +1,11 @@
 //! Params (kernel: `nsim_devlink_params` in `drivers/net/netdevsim/dev.c`): the generic
 //! `max_macs` and the driver-specific `test1`, both driverinit only. They live for the
 //! whole device (not torn down by reload); reload applies the staged values. Beyond
-//! netdevsim, with [`DeviceOptions::permanent_params`], two generic params of cmode
-//! `permanent` (bnxt_en's `enable_sriov` and `msix_vec_per_pf_max`), whose values come
-//! from [`DeviceOptions::nvm`].
+//! netdevsim, with [`DeviceOptions::permanent_params`], params of cmode `permanent`,
+//! one of each type drivers store in NVM: bnxt_en's generic `enable_sriov` (bool) and
+//! `msix_vec_per_pf_max` (u32), nfp's generic `fw_load_policy` (u8) and mlx5's
+//! driver-specific `cqe_compress_type` (string); their values come from
+//! [`DeviceOptions::nvm`].
 
 use devlink_core::{CoreError, Devl, ParamDef};
 use devlink_wire::devlink::ParamValue;
@@ -17,21 +19,46 @@ const PARAM_ID_MAX_MACS: u32 = 1;
 const PARAM_ID_ENABLE_SRIOV: u32 = 2;
 /// `DEVLINK_PARAM_GENERIC_ID_MSIX_VEC_PER_PF_MAX`.
 const PARAM_ID_MSIX_VEC_PER_PF_MAX: u32 = 5;
-/// The permanent params: id, name, type and default value.
-const PERMANENT: [(u32, &str, VarAttrType, ParamValue); 2] = [
-    (
-        PARAM_ID_ENABLE_SRIOV,
-        "enable_sriov",
-        VarAttrType::Flag,
-        ParamValue::Bool(false),
-    ),
-    (
-        PARAM_ID_MSIX_VEC_PER_PF_MAX,
-        "msix_vec_per_pf_max",
-        VarAttrType::U32,
-        ParamValue::U32(8),
-    ),
-];
+/// `DEVLINK_PARAM_GENERIC_ID_FW_LOAD_POLICY`.
+const PARAM_ID_FW_LOAD_POLICY: u32 = 7;
+/// mlx5's `MLX5_DEVLINK_PARAM_ID_CQE_COMPRESSION_TYPE`: a driver id, after
+/// [`PARAM_ID_TEST1`] here.
+const PARAM_ID_CQE_COMPRESS_TYPE: u32 = PARAM_ID_TEST1 + 1;
+/// The permanent params: id, name, generic, type and default value.
+fn permanent() -> [(u32, &'static str, bool, VarAttrType, ParamValue); 4] {
+    [
+        (
+            PARAM_ID_ENABLE_SRIOV,
+            "enable_sriov",
+            true,
+            VarAttrType::Flag,
+            ParamValue::Bool(false),
+        ),
+        (
+            PARAM_ID_MSIX_VEC_PER_PF_MAX,
+            "msix_vec_per_pf_max",
+            true,
+            VarAttrType::U32,
+            ParamValue::U32(8),
+        ),
+        (
+            PARAM_ID_FW_LOAD_POLICY,
+            "fw_load_policy",
+            true,
+            VarAttrType::U8,
+            // DEVLINK_PARAM_FW_LOAD_POLICY_VALUE_DRIVER
+            ParamValue::U8(0),
+        ),
+        (
+            PARAM_ID_CQE_COMPRESS_TYPE,
+            "cqe_compress_type",
+            false,
+            VarAttrType::String,
+            // mlx5's values: "balanced" (the default) or "aggressive"; any string here.
+            ParamValue::String("balanced".into()),
+        ),
+    ]
+}
 /// `NSIM_DEVLINK_PARAM_ID_TEST1`: the first driver id, `DEVLINK_PARAM_GENERIC_ID_MAX + 1`
 /// (17 in 6.1); only its place after every generic id matters.
 const PARAM_ID_TEST1: u32 = 17;
@@ -93,7 +120,7 @@ impl Applied {
         if !opts.permanent_params {
             return Ok(());
         }
-        for (id, name, ty, default) in PERMANENT {
+        for (id, name, generic, ty, default) in permanent() {
             let value = opts
                 .nvm
                 .get(name)
@@ -103,7 +130,7 @@ impl Applied {
             devl.param_register(ParamDef {
                 id,
                 name: name.into(),
-                generic: true,
+                generic,
                 ty,
                 values: vec![(ParamCmode::Permanent, value)],
             })?;
@@ -116,7 +143,7 @@ impl Applied {
         devl.param_unregister("max_macs")?;
         devl.param_unregister("test1")?;
         if opts.permanent_params {
-            for (_, name, _, _) in PERMANENT {
+            for (_, name, _, _, _) in permanent() {
                 devl.param_unregister(name)?;
             }
         }

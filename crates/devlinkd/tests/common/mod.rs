@@ -9,6 +9,7 @@
 )]
 
 pub mod requests;
+pub mod state;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
