@@ -200,7 +200,10 @@ fn an_unreachable_daemon_is_reported() {
 fn flash_prints_the_status_stream() {
     let cfg =
         std::env::temp_dir().join(format!("devlink-preload-flash-{}.toml", std::process::id()));
-    std::fs::write(&cfg, "[[device]]\nid = 0\nflash_chunk_ms = 1\n").unwrap();
+    // netdevsim's own pace (10 ms a chunk, 500 chunks): the flash client itself reads
+    // its status messages through the same 4 KiB backlog, and at 1 ms a chunk a 30 ms
+    // stall of that client on a loaded machine overran it too (exit 1 after "Flashing").
+    std::fs::write(&cfg, "[[device]]\nid = 0\nflash_chunk_ms = 10\n").unwrap();
     let d = Daemon::start_with("flash", &["--config", cfg.to_str().unwrap()]);
     let expected = "Preparing to flash\nFlashing\nFlash select\nFlashing done\n";
     for _ in 0..3 {
@@ -436,7 +439,10 @@ fn a_stalled_monitor_gets_enobufs_and_the_daemon_goes_on() {
         "devlink-preload-enobufs-{}.toml",
         std::process::id()
     ));
-    std::fs::write(&cfg, "[[device]]\nid = 0\nflash_chunk_ms = 1\n").unwrap();
+    // netdevsim's own pace (10 ms a chunk, 500 chunks): the flash client itself reads
+    // its status messages through the same 4 KiB backlog, and at 1 ms a chunk a 30 ms
+    // stall of that client on a loaded machine overran it too (exit 1 after "Flashing").
+    std::fs::write(&cfg, "[[device]]\nid = 0\nflash_chunk_ms = 10\n").unwrap();
     let d = Daemon::start_with(
         "enobufs",
         &["--config", cfg.to_str().unwrap(), "--max-backlog", "4096"],
