@@ -143,7 +143,7 @@ impl Run {
             }
         }
         assert!(all_done(&self.monitors), "a monitor never saw a sentinel");
-        let dumped = monitor::dumped_view(&mut Dl::connect(&self.daemon.socket));
+        let dumped = monitor::dumped_view(&mut Dl::connect(&self.daemon.socket), None);
         let mut summary = Summary {
             rss_end: self.daemon.rss_kib(),
             ..Summary::default()
@@ -250,7 +250,7 @@ pub fn load(
     devices: &[Device],
     stop: &Arc<AtomicBool>,
     pace: Option<Duration>,
-) -> Vec<JoinHandle<Tallies>> {
+) -> Vec<JoinHandle<(Tallies, u64)>> {
     let counter = Arc::new(AtomicU64::new(0));
     (0..workers)
         .map(|i| {
@@ -270,24 +270,28 @@ pub fn load(
                             std::thread::sleep(p);
                         }
                     }
-                    w.tallies
+                    (w.tallies, w.dl.repeats)
                 })
                 .unwrap()
         })
         .collect()
 }
 
-/// Join workers: their tallies merged, and the number of operations.
-pub fn join(workers: Vec<JoinHandle<Tallies>>) -> (Tallies, u64) {
+/// Join workers: their tallies merged, the number of operations, and the objects their
+/// dumps listed again in a later datagram (see `client.rs`).
+pub fn join(workers: Vec<JoinHandle<(Tallies, u64)>>) -> (Tallies, u64, u64) {
     let mut all = Tallies::new();
+    let mut repeats = 0;
     for w in workers {
-        merge(&mut all, &w.join().unwrap());
+        let (t, r) = w.join().unwrap();
+        merge(&mut all, &t);
+        repeats += r;
     }
     let ops = all
         .values()
         .map(|t| t.ok + t.refused.values().sum::<u64>())
         .sum();
-    (all, ops)
+    (all, ops, repeats)
 }
 
 /// The tallies as a table on stderr.

@@ -47,7 +47,7 @@ fn concurrent_clients_keep_every_stream_valid() {
     let mut run = Run::start(topology::CONFIG, None);
     let started = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
-    let (tallies, done) = join(load(&run, workers, ops, &topology::all(), &stop, None));
+    let (tallies, done, repeats) = join(load(&run, workers, ops, &topology::all(), &stop, None));
     let elapsed = started.elapsed();
     let s = run.finish();
     eprintln!(
@@ -59,6 +59,7 @@ fn concurrent_clients_keep_every_stream_valid() {
         s.rss_end,
         s.instances,
     );
+    eprintln!("  objects listed again in a later datagram of the same dump: {repeats}");
     for r in &s.reports {
         eprintln!(
             "  monitor {:<13} checked {:>8}  assumed {:>6}  overruns {:>4}  failed dumps {}  violations {}",

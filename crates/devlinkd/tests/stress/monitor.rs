@@ -29,26 +29,91 @@ use crate::client::{Dl, decode};
 use crate::common::{self, FAM};
 
 /// The dumps that show every object with notifications (the checker's and the view's
-/// kinds): instances first, then what hangs off them.
-pub fn view_dumps() -> [(Cmd, DevlinkBody); 9] {
+/// kinds), of every instance or of `only`: instances first, then what hangs off them.
+pub fn view_dumps(only: Option<&Handle>) -> [(Cmd, DevlinkBody); 9] {
+    let handle = only.cloned();
     [
-        (Cmd::Get, DevReq::default().into()),
-        (Cmd::LinecardGet, LinecardGetReq::default().into()),
-        (Cmd::PortGet, PortGetReq::default().into()),
-        (Cmd::TrapPolicerGet, TrapPolicerGetReq::default().into()),
-        (Cmd::TrapGroupGet, TrapGroupGetReq::default().into()),
-        (Cmd::TrapGet, TrapGetReq::default().into()),
-        (Cmd::RateGet, RateGetReq::default().into()),
-        (Cmd::RegionGet, RegionGetReq::default().into()),
-        (Cmd::ParamGet, ParamGetReq::default().into()),
+        (
+            Cmd::Get,
+            DevReq {
+                handle: handle.clone(),
+                unknown: vec![],
+            }
+            .into(),
+        ),
+        (
+            Cmd::LinecardGet,
+            LinecardGetReq {
+                handle: handle.clone(),
+                ..Default::default()
+            }
+            .into(),
+        ),
+        (
+            Cmd::PortGet,
+            PortGetReq {
+                handle: handle.clone(),
+                ..Default::default()
+            }
+            .into(),
+        ),
+        (
+            Cmd::TrapPolicerGet,
+            TrapPolicerGetReq {
+                handle: handle.clone(),
+                ..Default::default()
+            }
+            .into(),
+        ),
+        (
+            Cmd::TrapGroupGet,
+            TrapGroupGetReq {
+                handle: handle.clone(),
+                ..Default::default()
+            }
+            .into(),
+        ),
+        (
+            Cmd::TrapGet,
+            TrapGetReq {
+                handle: handle.clone(),
+                ..Default::default()
+            }
+            .into(),
+        ),
+        (
+            Cmd::RateGet,
+            RateGetReq {
+                handle: handle.clone(),
+                ..Default::default()
+            }
+            .into(),
+        ),
+        (
+            Cmd::RegionGet,
+            RegionGetReq {
+                handle: handle.clone(),
+                ..Default::default()
+            }
+            .into(),
+        ),
+        (
+            Cmd::ParamGet,
+            ParamGetReq {
+                handle,
+                ..Default::default()
+            }
+            .into(),
+        ),
     ]
 }
 
-/// The state every dump shows, from a connection of its own.
-pub fn dumped_view(dl: &mut Dl) -> View {
+/// The state dumps show (of every instance, or of `only`), from a connection of its
+/// own, while nothing changes what they list: every object must be listed once.
+pub fn dumped_view(dl: &mut Dl, only: Option<&Handle>) -> View {
     let mut view = View::default();
-    for (cmd, body) in view_dumps() {
-        for (c, b) in dl.dump(cmd, body).unwrap() {
+    for (cmd, body) in view_dumps(only) {
+        for (c, b) in dl.dump_quiet(cmd, body).unwrap() {
             view.apply(c, &b);
         }
     }
@@ -74,7 +139,11 @@ pub struct Checkpoint {
     /// Its overruns so far: a monitor that overran since the last checkpoint may have
     /// missed flash status messages.
     pub overruns: u64,
-    pub instance: Option<InstanceView>,
+    /// The instance as folded; `None` while the monitor was learning the state (its
+    /// view was partial then, nothing to compare).
+    pub instance: Option<Option<InstanceView>>,
+    /// Order violations so far.
+    pub violations: u64,
     /// `FLASH_UPDATE_STATUS` / `_END` notifications about the instance so far.
     pub flash_status: u64,
     /// `HEALTH_REPORTER_RECOVER` notifications about the instance so far.
@@ -208,7 +277,7 @@ impl Monitor {
             self.learning = true;
             self.checker.lost();
             self.view = View::default();
-            for (cmd, body) in view_dumps() {
+            for (cmd, body) in view_dumps(None) {
                 self.seq += 1;
                 let req = msg::devlink_request(FAM, NLM_F_ACK | NLM_F_DUMP, self.seq, cmd, body);
                 self.conn.send(&req).unwrap();
@@ -313,13 +382,13 @@ impl Monitor {
             .dev
             .strip_prefix(CHECKPOINT)
             .and_then(|n| n.parse().ok());
-        // While the state is being learnt the view is partial: no checkpoint then.
-        if let (Some(w), Some(number), false) = (&self.watch, number, self.learning) {
+        if let (Some(w), Some(number)) = (&self.watch, number) {
             let _ = w.tx.send(Checkpoint {
                 number,
                 monitor: self.report.name,
                 overruns: self.report.overruns,
-                instance: self.view.instances.get(&w.handle).cloned(),
+                instance: (!self.learning).then(|| self.view.instances.get(&w.handle).cloned()),
+                violations: self.report.violation_count,
                 flash_status: self.flash_status,
                 recovers: self.recovers,
             });
