@@ -73,7 +73,11 @@ impl Run {
             || PathBuf::from(env!("CARGO_BIN_EXE_devlinkd")),
             PathBuf::from,
         );
-        let daemon = Daemon::start_bin(&bin, &["--config", file.to_str().unwrap()]);
+        // More daemon arguments (e.g. `--watch-history 1000`), split at white space.
+        let extra = std::env::var("DEVLINKD_STRESS_DAEMON_ARGS").unwrap_or_default();
+        let mut args = vec!["--config", file.to_str().unwrap()];
+        args.extend(extra.split_whitespace());
+        let daemon = Daemon::start_bin(&bin, &args);
         let _ = std::fs::remove_file(&file);
         let rss_start = daemon.rss_kib();
         let monitors = MONITORS

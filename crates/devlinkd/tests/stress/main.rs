@@ -9,7 +9,10 @@
 //!
 //! Scale: `DEVLINKD_STRESS_OPS` operations (default: the CI size), `DEVLINKD_STRESS_WORKERS`
 //! workers, `DEVLINKD_STRESS_SEED` (printed), `DEVLINKD_STRESS_BIN` another build of the
-//! daemon (the soak runs a release build). Figures on stderr (`--nocapture`).
+//! daemon (the soak runs a release build), `DEVLINKD_STRESS_DAEMON_ARGS` more arguments
+//! for it; the faults test: `DEVLINKD_STRESS_FAULT_ROUNDS` rounds of every knob,
+//! `DEVLINKD_STRESS_FAULT_PACE_US` the load workers' pause after each operation. Figures
+//! on stderr (`--nocapture`); `RELIABILITY.md` has the soak commands.
 
 #![allow(
     unreachable_pub,
@@ -83,6 +86,7 @@ fn concurrent_clients_keep_every_stream_valid() {
         "port new (sf)",
         "port function set",
         "port split",
+        "port unsplit",
         "rate new",
         "line card set",
         "region new",

@@ -5,10 +5,14 @@
 
 use devlink_wire::devlink::Handle;
 
-/// `NSIM_DEV_VF_PORT_INDEX_BASE`.
-pub const VF_INDEX_BASE: u32 = 128;
-/// SF ports are asked for at these indexes (`SF_PORT_INDEX_BASE` of the sim).
-pub const SF_INDEX_BASE: u32 = 0x8000;
+/// VF `n`'s port (`NSIM_DEV_VF_PORT_INDEX_BASE` + n).
+pub const VF_INDEX_BASE: u32 = devlink_sim::NSIM_DEV_VF_PORT_INDEX_BASE;
+/// SF ports are asked for at the sim's own indexes.
+pub const SF_INDEX_BASE: u32 = devlink_sim::SF_PORT_INDEX_BASE;
+/// The parts of a split port take indexes `SPLIT_PORT_INDEX_BASE + 16 * port + subport`.
+pub const fn split_index(port: u32, subport: u32) -> u32 {
+    devlink_sim::SPLIT_PORT_INDEX_BASE + 16 * port + subport
+}
 /// Ports the simulator adds (`devlinkd_sim NEW_PORT`) take these indexes.
 pub const SIM_PORT_BASE: u32 = 10;
 /// netdevsim's `NSIM_RESOURCE_IPV4_FIB`.

@@ -502,7 +502,10 @@ impl Worker {
                 )
             }
             _ => {
-                let index = self.rng.below(d.ports.max(1));
+                // Any port of a split (the kernel asks the driver; "Port was not
+                // split" for the others).
+                let index =
+                    topology::split_index(self.rng.below(d.ports.max(1)), self.rng.below(2));
                 let body = PortKeyReq {
                     handle: h.clone(),
                     index,
