@@ -40,6 +40,12 @@ impl Daemon {
     /// unless `extra` names one, and the state directory is `dir/state` unless `extra`
     /// names one.
     pub fn start(extra: &[&str]) -> Self {
+        Self::start_bin(std::path::Path::new(env!("CARGO_BIN_EXE_devlinkd")), extra)
+    }
+
+    /// [`Daemon::start`] with another build of the daemon (the stress test's soak mode
+    /// runs a release build).
+    pub fn start_bin(bin: &std::path::Path, extra: &[&str]) -> Self {
         // Named after the test (its thread), shortened and hashed: a socket path has
         // at most 107 bytes.
         let name = std::thread::current()
@@ -58,7 +64,7 @@ impl Daemon {
         std::fs::create_dir_all(&dir).unwrap();
         let socket = dir.join("d.sock");
         let gid = std::fs::metadata("/proc/self").unwrap().gid().to_string();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_devlinkd"));
+        let mut cmd = Command::new(bin);
         cmd.arg("--socket").arg(&socket);
         if !extra.contains(&"--admin-group") {
             cmd.args(["--admin-group", &gid]);
@@ -87,6 +93,10 @@ impl Daemon {
             .find_map(|l| l.strip_prefix("VmRSS:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .unwrap()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn connect(&self) -> Connection {

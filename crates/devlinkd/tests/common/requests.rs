@@ -73,13 +73,8 @@ impl Dl {
     }
 
     pub async fn health_recover(&self, h: &Handle, name: &str) -> R {
-        let body = HealthReq {
-            handle: Some(h.clone()),
-            port_index: None,
-            name: Some(name.into()),
-            unknown: vec![],
-        };
-        self.req(Cmd::HealthReporterRecover, body).await
+        self.req(Cmd::HealthReporterRecover, reporter(h, name))
+            .await
     }
 
     pub async fn health_set(&self, h: &Handle, name: &str, graceful: u64, auto: bool) -> R {
@@ -120,14 +115,7 @@ impl Dl {
     }
 
     pub async fn snapshot_del(&self, h: &Handle, id: u32) -> R {
-        let body = RegionDelReq {
-            handle: h.clone(),
-            port_index: None,
-            name: "dummy".into(),
-            snapshot_id: id,
-            unknown: vec![],
-        };
-        self.req(Cmd::RegionDel, body).await
+        self.req(Cmd::RegionDel, snapshot_del(h, id)).await
     }
 
     pub async fn rate(
@@ -138,18 +126,7 @@ impl Dl {
         tx_max: Option<u64>,
         parent: Option<&str>,
     ) -> R {
-        let body = RateReq {
-            handle: h.clone(),
-            key,
-            tx_share: None,
-            tx_max,
-            tx_priority: None,
-            tx_weight: None,
-            parent: parent.map(str::to_owned),
-            tc_bws: vec![],
-            unknown: vec![],
-        };
-        self.req(cmd, body).await
+        self.req(cmd, rate(h, key, tx_max, parent)).await
     }
 
     pub async fn rate_del(&self, h: &Handle, node: &str) -> R {
@@ -162,14 +139,7 @@ impl Dl {
     }
 
     pub async fn eswitch_set(&self, h: &Handle, mode: EswitchMode) -> R {
-        let body = Eswitch {
-            handle: h.clone(),
-            mode: Some(mode),
-            inline_mode: None,
-            encap_mode: None,
-            unknown: vec![],
-        };
-        self.req(Cmd::EswitchSet, body).await
+        self.req(Cmd::EswitchSet, eswitch(h, mode)).await
     }
 
     pub async fn resource_set(&self, h: &Handle, id: u64, size: u64) -> R {
@@ -184,30 +154,86 @@ impl Dl {
 
     /// `dev reload DEV` (driver_reinit).
     pub async fn reload(&self, h: &Handle) -> R {
-        let body = ReloadReq {
-            handle: h.clone(),
-            netns_pid: None,
-            netns_fd: None,
-            netns_id: None,
-            action: Some(ReloadAction::DriverReinit),
-            limits: None,
-            unknown: vec![],
-        };
-        self.req(Cmd::Reload, body).await
+        self.req(Cmd::Reload, reload(h, ReloadAction::DriverReinit))
+            .await
     }
 
     /// `dev param set DEV name NAME value V cmode driverinit` of a u32 param.
     pub async fn param_set_u32(&self, h: &Handle, name: &str, v: u32) -> R {
-        let body = ParamSetReq {
-            handle: h.clone(),
-            port_index: None,
-            name: name.into(),
-            cmode: ParamCmode::Driverinit,
-            reset_default: false,
-            ty: VarAttrType::U32,
-            value: Some(ParamValue::U32(v)),
-            unknown: vec![],
-        };
-        self.req(Cmd::ParamSet, body).await
+        self.req(Cmd::ParamSet, param_u32(h, name, v)).await
+    }
+}
+
+/// A health request naming reporter `name` of instance `h`.
+pub fn reporter(h: &Handle, name: &str) -> HealthReq {
+    HealthReq {
+        handle: Some(h.clone()),
+        port_index: None,
+        name: Some(name.into()),
+        unknown: vec![],
+    }
+}
+
+/// A rate request (`RATE_NEW` / `RATE_SET`) with `tx_max` and `parent` only.
+pub fn rate(h: &Handle, key: RateKey, tx_max: Option<u64>, parent: Option<&str>) -> RateReq {
+    RateReq {
+        handle: h.clone(),
+        key,
+        tx_share: None,
+        tx_max,
+        tx_priority: None,
+        tx_weight: None,
+        parent: parent.map(str::to_owned),
+        tc_bws: vec![],
+        unknown: vec![],
+    }
+}
+
+/// `dev eswitch set DEV mode MODE`.
+pub fn eswitch(h: &Handle, mode: EswitchMode) -> Eswitch {
+    Eswitch {
+        handle: h.clone(),
+        mode: Some(mode),
+        inline_mode: None,
+        encap_mode: None,
+        unknown: vec![],
+    }
+}
+
+/// `dev reload DEV action ACTION`.
+pub fn reload(h: &Handle, action: ReloadAction) -> ReloadReq {
+    ReloadReq {
+        handle: h.clone(),
+        netns_pid: None,
+        netns_fd: None,
+        netns_id: None,
+        action: Some(action),
+        limits: None,
+        unknown: vec![],
+    }
+}
+
+/// `dev param set DEV name NAME value V cmode driverinit` of a u32 param.
+pub fn param_u32(h: &Handle, name: &str, v: u32) -> ParamSetReq {
+    ParamSetReq {
+        handle: h.clone(),
+        port_index: None,
+        name: name.into(),
+        cmode: ParamCmode::Driverinit,
+        reset_default: false,
+        ty: VarAttrType::U32,
+        value: Some(ParamValue::U32(v)),
+        unknown: vec![],
+    }
+}
+
+/// `region del DEV/dummy snapshot ID`.
+pub fn snapshot_del(h: &Handle, id: u32) -> RegionDelReq {
+    RegionDelReq {
+        handle: h.clone(),
+        port_index: None,
+        name: "dummy".into(),
+        snapshot_id: id,
+        unknown: vec![],
     }
 }
