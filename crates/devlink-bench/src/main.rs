@@ -8,7 +8,8 @@
 //! - `ports`: the storm with one subscriber and a port dump, 1 k → 1 M ports, against
 //!   the raw replay of the same datagrams; the daemon's RSS per port.
 //! - `latency`: param churn at a fixed rate, notification latency percentiles, against
-//!   the one-way latency of bare `SOCK_SEQPACKET` at the same rate and size.
+//!   the one-way latency of bare `SOCK_SEQPACKET` at the same rate and size, direct and
+//!   through a relay thread (the two hops of a request and its notification).
 //! - `all`: the three, tables printed, CSV and SVG plots written to `--out`.
 //!
 //! `--quick` runs everything tiny (CI's smoke test: counts are checked, never times).
@@ -358,13 +359,17 @@ fn latency(
             "{} of {events} notifications",
             ours.len()
         );
-        let raw = raw::latency(size, rate, events)?;
+        let raw = raw::latency(size, rate, events, false)?;
+        let relay = raw::latency(size, rate, events, true)?;
         let mut row = LatRow::new("devlinkd", rate, rep, size, ours);
         row.cpu_us = Some(cpu.as_secs_f64() * 1e6 / events.max(1) as f64);
         report.latency.push(row);
         report
             .latency
             .push(LatRow::new("raw", rate, rep, size, raw));
+        report
+            .latency
+            .push(LatRow::new("raw relay", rate, rep, size, relay));
         eprintln!("latency rep {rep} done");
     }
     Ok(())

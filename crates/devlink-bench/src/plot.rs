@@ -55,7 +55,7 @@ pub(crate) fn all(r: &Report, dir: &Path) -> Result<()> {
         )?;
     }
     if !r.latency.is_empty() {
-        let series: Vec<(&str, Vec<(f64, f64)>)> = ["devlinkd", "raw"]
+        let series: Vec<(&str, Vec<(f64, f64)>)> = ["devlinkd", "raw", "raw relay"]
             .iter()
             .filter_map(|&t| {
                 r.latency_pct(t)

@@ -68,13 +68,24 @@ pub(crate) fn unpack(datagrams: &[Vec<u8>]) -> Vec<Vec<u8>> {
 
 /// One-way latency at `rate` messages per second, `n` messages of `size` bytes
 /// (at least 16), each carrying its send time (ns) in bytes 8..16: the receiver blocks
-/// in `recv` as a devlinkd subscriber does. Latencies in ns.
-pub(crate) fn latency(size: usize, rate: u32, n: usize) -> Result<Vec<u64>> {
+/// in `recv` as a devlinkd subscriber does. With `relay`, a third thread (standing for
+/// the daemon) blocks in `recv` on the sender's socket and sends each message on to the
+/// receiver: the two hops a notification makes, with no work between them. Latencies
+/// in ns.
+pub(crate) fn latency(size: usize, rate: u32, n: usize, relay: bool) -> Result<Vec<u64>> {
     let (tx, rx) = pairs(1)?;
-    let (tx, rx) = (
+    let (tx, mut rx) = (
         tx.into_iter().next().context("pair")?,
         rx.into_iter().next().context("pair")?,
     );
+    // The relay's ends: it reads `hop_in` (the sender's peer), writes `hop_out`.
+    let mut hop = None;
+    if relay {
+        let (out_tx, out_rx) = pairs(1)?;
+        let hop_out = out_tx.into_iter().next().context("pair")?;
+        let hop_in = std::mem::replace(&mut rx, out_rx.into_iter().next().context("pair")?);
+        hop = Some((hop_in, hop_out));
+    }
     rustix::net::sockopt::set_socket_timeout(
         &rx,
         rustix::net::sockopt::Timeout::Recv,
@@ -100,6 +111,17 @@ pub(crate) fn latency(size: usize, rate: u32, n: usize) -> Result<Vec<u64>> {
             }
             Ok(lat)
         });
+        if let Some((hop_in, hop_out)) = &hop {
+            s.spawn(move || -> Result<()> {
+                let mut buf = vec![0u8; size.max(16)];
+                for _ in 0..n {
+                    let (got, _) = rustix::net::recv(hop_in, &mut buf[..], RecvFlags::empty())?;
+                    let m = buf.get(..got).context("relay read")?;
+                    rustix::net::send(hop_out, m, SendFlags::NOSIGNAL)?;
+                }
+                Ok(())
+            });
+        }
         while ready.load(Ordering::Acquire) == 0 {
             std::thread::yield_now();
         }

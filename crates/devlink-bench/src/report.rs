@@ -299,7 +299,7 @@ impl Report {
             );
             println!("| | p50 | p99 | p99.9 | max | daemon CPU µs/event |");
             println!("|---|---|---|---|---|---|");
-            for t in ["devlinkd", "raw"] {
+            for t in ["devlinkd", "raw", "raw relay"] {
                 if let Some(p) = self.latency_pct(t) {
                     let cpu: Vec<f64> = self
                         .latency
