@@ -175,3 +175,46 @@ fn without_a_clock_nothing_is_paced() {
     assert_eq!(msgs(&drain(&mut s, a)).len(), 507);
     assert_eq!(s.next_deadline(), None);
 }
+
+/// A periodic watch bookmark that falls due while a paced flash holds the watcher back
+/// moves its next tick on: `next_deadline` stays in the future (it stayed on the past
+/// tick, and the shell, woken by a deadline already due, spun for the whole flash), and
+/// the bookmark is sent once the flash is over.
+#[test]
+fn a_bookmark_due_behind_a_paced_flash_does_not_keep_the_deadline_in_the_past() {
+    use devlink_wire::watch::{WatchBody, WatchReq};
+    let t0 = Instant::now();
+    let mut s = paced_server(t0);
+    let w = s.connect(false, None);
+    let req = WatchReq {
+        bookmark_ms: Some(5),
+        ..WatchReq::default()
+    };
+    s.handle_datagram(
+        w,
+        &msg::watch_request(0x16, NLM_F_ACK, 1, WatchBody::Watch(req)),
+    );
+    drain(&mut s, w);
+    let flasher = s.connect(true, None);
+    s.handle_datagram(flasher, &flash(1));
+    let mut now = t0;
+    for _ in 0..20 {
+        now += Duration::from_millis(7);
+        s.poll_time(now);
+        let next = s.next_deadline().unwrap();
+        assert!(next > now, "deadline {:?} before now", now - next);
+        drain(&mut s, flasher);
+        drain(&mut s, w);
+    }
+    // Past the end of the flash: the watcher gets its bookmarks again.
+    now += CHUNK * 600;
+    s.poll_time(now);
+    drain(&mut s, flasher);
+    s.poll_time(now + Duration::from_millis(6));
+    let got = msgs(&drain(&mut s, w));
+    assert!(
+        got.iter().any(|m| msg::watch_message(m, 0x16)
+            .is_some_and(|b| matches!(b.body, WatchBody::Bookmark(_)))),
+        "{got:?}"
+    );
+}

@@ -201,6 +201,16 @@ impl Server {
         let Some(conn) = self.conns.get_mut(&id) else {
             return;
         };
+        // A periodic bookmark falls due even while the connection is held back (it is
+        // sent when the connection moves again): a tick left in the past would make
+        // `next_deadline` due for ever and the shell spin for the whole paced flash.
+        if let Some(sub) = conn.watch.as_mut()
+            && let (Some(tick), Some(now)) = (sub.next_tick, self.gate.now)
+            && tick <= now
+        {
+            sub.bookmark_due = true;
+            sub.next_tick = sub.every.map(|e| now + e);
+        }
         // Behind a reply still held for flash pacing, nothing overtakes it.
         if conn.divert || conn.held > 0 {
             return;
@@ -211,13 +221,6 @@ impl Server {
         let ty = self.config.watch_family_id;
         let head = self.core.watch_next_seq();
         let before = (conn.out.len(), conn.backlog);
-        let now = self.gate.now;
-        if let (Some(tick), Some(now)) = (sub.next_tick, now)
-            && tick <= now
-        {
-            sub.bookmark_due = true;
-            sub.next_tick = sub.every.map(|e| now + e);
-        }
         let end = loop {
             if head.saturating_sub(sub.next_seq) > sub.max_lag {
                 break Some(Cancelled {
