@@ -84,6 +84,11 @@ pub(crate) fn latency(size: usize, rate: u32, n: usize, relay: bool) -> Result<V
         let (out_tx, out_rx) = pairs(1)?;
         let hop_out = out_tx.into_iter().next().context("pair")?;
         let hop_in = std::mem::replace(&mut rx, out_rx.into_iter().next().context("pair")?);
+        rustix::net::sockopt::set_socket_timeout(
+            &hop_in,
+            rustix::net::sockopt::Timeout::Recv,
+            Some(STALL),
+        )?;
         hop = Some((hop_in, hop_out));
     }
     rustix::net::sockopt::set_socket_timeout(
@@ -111,7 +116,7 @@ pub(crate) fn latency(size: usize, rate: u32, n: usize, relay: bool) -> Result<V
             }
             Ok(lat)
         });
-        if let Some((hop_in, hop_out)) = &hop {
+        let relay = hop.as_ref().map(|(hop_in, hop_out)| {
             s.spawn(move || -> Result<()> {
                 let mut buf = vec![0u8; size.max(16)];
                 for _ in 0..n {
@@ -120,8 +125,8 @@ pub(crate) fn latency(size: usize, rate: u32, n: usize, relay: bool) -> Result<V
                     rustix::net::send(hop_out, m, SendFlags::NOSIGNAL)?;
                 }
                 Ok(())
-            });
-        }
+            })
+        });
         while ready.load(Ordering::Acquire) == 0 {
             std::thread::yield_now();
         }
@@ -133,6 +138,9 @@ pub(crate) fn latency(size: usize, rate: u32, n: usize, relay: bool) -> Result<V
                 b.copy_from_slice(&clock_ns(base).to_ne_bytes());
             }
             rustix::net::send(&tx, &m, SendFlags::NOSIGNAL)?;
+        }
+        if let Some(relay) = relay {
+            relay.join().map_err(|_| anyhow!("relay panicked"))??;
         }
         rx_thread.join().map_err(|_| anyhow!("receiver panicked"))?
     })

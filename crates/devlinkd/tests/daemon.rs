@@ -405,3 +405,33 @@ fn notify_filter_set_limits_a_subscriber_to_one_device() {
     );
     assert!(format!("{:?}", m[0].payload).contains("U32(42)"), "{m:?}");
 }
+
+/// A client that sends requests back to back and closes without reading a reply: the
+/// kernel applies each at its `sendmsg`, so every one is applied here too, though the
+/// daemon reads them only after the close (a read first fails with `ECONNRESET`, then
+/// writing the replies fails; the datagrams still queued are handled before the close).
+#[test]
+fn requests_sent_before_a_close_are_all_applied() {
+    const N: u32 = 150;
+    let d = Daemon::start(&[]);
+    let sub = d.connect();
+    subscribe(&sub);
+    let w = d.connect();
+    for v in 1..=N {
+        w.send(&param_set(ACK, v, "max_macs", ParamValue::U32(v)))
+            .unwrap();
+    }
+    drop(w);
+    let mut seen = Vec::new();
+    while seen.len() < N as usize {
+        for m in recv(&sub) {
+            if is_max_macs(&m) {
+                seen.push(m);
+            }
+        }
+    }
+    assert_eq!(seen.len(), N as usize);
+    assert!(format!("{:?}", seen.last().unwrap().payload).contains(&format!("U32({N})")));
+    // And the daemon serves on.
+    assert_eq!(dump_devices(&d.connect(), 1).len(), 3);
+}

@@ -211,8 +211,7 @@ fn resync(
         if let (Some(view), Some(next)) = (s.view.as_deref_mut(), next) {
             if print == Print::Diff {
                 for (cmd, body) in view.diff(&next) {
-                    event(ctx, mon, cmd, &body)?;
-                    printed += 1;
+                    printed += usize::from(event(ctx, mon, cmd, &body)?);
                 }
             }
             *view = next;
@@ -227,7 +226,7 @@ fn resync(
                     if let Some(v) = s.view.as_deref_mut() {
                         v.apply(r.cmd, &r.body);
                     }
-                    event(ctx, mon, r.cmd, &r.body)?;
+                    printed += usize::from(event(ctx, mon, r.cmd, &r.body)?);
                 }
                 Event::Overrun => {
                     overrun(ctx)?;
@@ -244,16 +243,20 @@ fn resync(
     }
 }
 
-/// One event; its output flushed at once, as iproute2 does.
+/// One event; its output flushed at once, as iproute2 does. Whether it printed anything
+/// (the monitor's object filter may hide it).
 fn event(
     ctx: &mut Ctx<'_>,
     mon: &mut Monitor,
     cmd: Cmd,
     body: &DevlinkBody,
-) -> Result<(), CmdError> {
+) -> Result<bool, CmdError> {
     let r = mon.event(cmd, body);
-    flush(ctx, mon)?;
-    r.map_err(|e: MonitorError| CmdError::Arg(ArgError::new(format!("devlink answers: {e}"))))
+    let out = mon.take_output();
+    ctx.out.write_all(out.as_bytes())?;
+    ctx.out.flush()?;
+    r.map(|()| !out.is_empty())
+        .map_err(|e: MonitorError| CmdError::Arg(ArgError::new(format!("devlink answers: {e}"))))
 }
 
 fn flush(ctx: &mut Ctx<'_>, mon: &mut Monitor) -> Result<(), CmdError> {
@@ -353,8 +356,7 @@ fn redump(
             }
             if show {
                 // A region's GET reply is a Region (not an event): printed as the show line.
-                event(ctx, mon, as_event, &r.body)?;
-                printed += 1;
+                printed += usize::from(event(ctx, mon, as_event, &r.body)?);
             }
         }
     }

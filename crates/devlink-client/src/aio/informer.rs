@@ -215,22 +215,29 @@ impl Informer {
     pub async fn wait_for(&self, revision: u64) -> Result<u64, Stopped> {
         let mut rx = self.mirror.clone();
         let mut live = self.live.clone();
+        // A `PROGRESS` at the start, after a quiet `PROGRESS_RETRY` and on a new
+        // connection; not on every published revision (a busy stream would cost a round
+        // trip each).
+        let mut ask = true;
         loop {
             let now = rx.borrow_and_update().revision;
             if now >= revision && *live.borrow_and_update() {
                 return Ok(now);
             }
-            self.commands.send(Command::Progress).map_err(|_| Stopped)?;
+            if ask {
+                self.commands.send(Command::Progress).map_err(|_| Stopped)?;
+            }
             let changed = async {
                 tokio::select! {
-                    r = rx.changed() => r,
-                    r = live.changed() => r,
+                    r = rx.changed() => r.map(|()| false),
+                    r = live.changed() => r.map(|()| true),
                 }
             };
-            match tokio::time::timeout(PROGRESS_RETRY, changed).await {
-                Ok(Ok(())) | Err(_) => {}
+            ask = match tokio::time::timeout(PROGRESS_RETRY, changed).await {
+                Ok(Ok(connection_changed)) => connection_changed,
+                Err(_) => true,
                 Ok(Err(_)) => return Err(Stopped),
-            }
+            };
         }
     }
 

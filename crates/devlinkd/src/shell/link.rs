@@ -14,6 +14,11 @@ use crate::server::{ConnId, Datagram, Server};
 /// The largest datagram read from a client (the kernel's default `sk_sndbuf` bounds a
 /// netlink `sendmsg` similarly); a longer one is cut, and its last message dropped.
 pub(super) const MAX_REQUEST: usize = 256 * 1024;
+/// The most datagrams one pass writes to a connection.
+const WRITES_PER_VISIT: usize = 64;
+/// The most datagrams handled from a connection whose peer is gone (its socket's
+/// receive queue holds at most its `SO_RCVBUF`, 208 KiB by default: a few thousand).
+const MAX_DRAIN: usize = 4096;
 
 /// One client: its data socket and, once set up, its completion channel.
 #[derive(Debug)]
@@ -40,11 +45,14 @@ impl Link {
     }
 
     /// Write what the server queued for the data socket until the socket is full (then
-    /// the connection is woken when it is writable again).
+    /// the connection is woken when it is writable again), at most
+    /// [`WRITES_PER_VISIT`] datagrams: a client that reads as fast as the daemon writes
+    /// (a long dump, a watch replay) is visited again on the next pass rather than
+    /// holding this one.
     pub(super) fn flush_data(&mut self, server: &mut Server, id: ConnId) -> std::io::Result<()> {
         let waker = self.waker.clone();
         let mut cx = Context::from_waker(&waker);
-        loop {
+        for _ in 0..WRITES_PER_VISIT {
             let result = match server.front(id) {
                 None => return Ok(()),
                 Some(Datagram::Bytes(b)) => self.sock.poll_send(&mut cx, b),
@@ -77,6 +85,10 @@ impl Link {
                 Poll::Pending => return Ok(()),
             }
         }
+        if server.has_output(id) {
+            waker.wake_by_ref();
+        }
+        Ok(())
     }
 
     /// Write the completion-channel messages (transport replies, `COMPLETE`).
@@ -112,10 +124,21 @@ impl Link {
     /// shutdown with nothing else are answered by nothing, so closing then loses nothing.
     pub(super) fn poll_read(&self, buf: &mut [u8]) -> Poll<std::io::Result<Option<usize>>> {
         let mut cx = Context::from_waker(&self.waker);
-        let info = match self.sock.poll_recv(&mut cx, buf) {
-            Poll::Ready(Ok(info)) => info,
-            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-            Poll::Pending => return Poll::Pending,
+        let mut reset_seen = false;
+        let info = loop {
+            match self.sock.poll_recv(&mut cx, buf) {
+                Poll::Ready(Ok(info)) => break info,
+                // A peer that closed with replies unread leaves `ECONNRESET` on our end
+                // (`unix_release_sock`), reported once and before the datagrams it had
+                // sent: read on.
+                Poll::Ready(Err(e))
+                    if e.kind() == std::io::ErrorKind::ConnectionReset && !reset_seen =>
+                {
+                    reset_seen = true;
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
         };
         if info.truncated() {
             tracing::warn!(
@@ -128,6 +151,20 @@ impl Link {
             return Poll::Ready(Ok(None));
         }
         Poll::Ready(Ok(Some(n)))
+    }
+
+    /// The datagrams still queued from a peer that is gone (at most [`MAX_DRAIN`]): the
+    /// kernel handled each at its `sendmsg`, so they are handled before the close even
+    /// though their replies can no longer be written.
+    pub(super) fn drain(&self, buf: &mut [u8]) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        while out.len() < MAX_DRAIN {
+            match self.poll_read(buf) {
+                Poll::Ready(Ok(Some(n))) => out.push(buf.get(..n).unwrap_or_default().to_vec()),
+                _ => break,
+            }
+        }
+        out
     }
 
     /// Whether the peer shut down its sending side (`POLLRDHUP`, `POLLHUP`).

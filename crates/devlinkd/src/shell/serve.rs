@@ -73,6 +73,9 @@ pub async fn run(
                 };
                 if let Err(e) = link.flush_data(&mut server, id) {
                     tracing::debug!(conn = id.0, error = %e, "write failed");
+                    // The peer is gone; what it sent before is still handled, in order.
+                    let left = link.drain(&mut buf);
+                    events.extend(left.into_iter().map(|d| Event::Datagram(id, d)));
                     closed.insert(id);
                 }
             }
