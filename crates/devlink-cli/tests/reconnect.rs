@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::child::{Dlctl, WAIT};
 use common::daemon::Daemon;
+use common::wait::wait_timeout;
 
 fn ok(o: &Output) -> String {
     assert!(o.status.success(), "{o:?}");
@@ -255,7 +256,7 @@ fn watch_without_relist_ends_when_the_daemon_goes() {
     let mut w = Dlctl::start(&d, &["watch", "--from", "0"]);
     w.until("[1] bookmark");
     d.restart();
-    let status = w.child.wait().unwrap();
+    let status = wait_timeout(&mut w.child, WAIT).expect("the watch did not end");
     assert_eq!(status.code(), Some(1));
     w.wait_err("--relist reconnects", 1);
 }

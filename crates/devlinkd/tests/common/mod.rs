@@ -10,6 +10,7 @@
 
 pub mod requests;
 pub mod state;
+pub mod wait;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
