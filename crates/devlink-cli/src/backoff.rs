@@ -22,8 +22,14 @@ impl Backoff {
 
     /// Sleep the current wait, and double it for the next time.
     pub(crate) fn pause(&mut self) {
-        std::thread::sleep(self.0);
+        std::thread::sleep(self.next());
+    }
+
+    /// The current wait, doubling it (up to [`Backoff::MAX`]) for the next time; no sleep.
+    fn next(&mut self) -> Duration {
+        let wait = self.0;
         self.0 = (self.0 * 2).min(Self::MAX);
+        wait
     }
 }
 
@@ -46,12 +52,13 @@ mod tests {
     #[test]
     fn the_wait_doubles_up_to_the_maximum() {
         let mut b = Backoff::new();
-        let mut waits = vec![b.0];
-        for _ in 0..10 {
-            b.0 = (b.0 * 2).min(Backoff::MAX);
-            waits.push(b.0);
-        }
-        assert_eq!(waits[1], Duration::from_millis(40));
-        assert_eq!(*waits.last().unwrap_or(&Duration::ZERO), Backoff::MAX);
+        let waits: Vec<u64> = (0..10)
+            .map(|_| u64::try_from(b.next().as_millis()).unwrap_or(u64::MAX))
+            .collect();
+        assert_eq!(
+            waits,
+            [20, 40, 80, 160, 320, 640, 1280, 2000, 2000, 2000],
+            "milliseconds"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! `dlctl --reconnect monitor` and `dlctl watch --relist` follow a daemon that is killed
 //! with `SIGKILL` and started again on the same socket, while devices change before
 //! the kill, while it is down and after the restart: what a reader folds from the
-//! client's output ends equal to a fresh dump of the restarted daemon. Both real
+//! client's output ends equal to a fresh dump of the restarted daemon, and a monitor
+//! prints, for a device that outlives the restarts, only what differs. Both real
 //! binaries, over the real socket.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use common::child::{Dlctl, WAIT};
 use common::daemon::Daemon;
+use common::wait::wait_timeout;
 
 fn ok(o: &Output) -> String {
     assert!(o.status.success(), "{o:?}");
@@ -45,9 +47,13 @@ fn converge<T: PartialEq + std::fmt::Debug>(
 /// knew at the start: a `NEW` line (re)places its object, a `DEL` line removes it; the
 /// key is the handle (a port's with its index), the value the rest of the line (an
 /// instance's indented reload statistics are left out, as `dev show` shows none).
+/// Params are left out ([`since`] looks at them).
 fn fold_monitor(initial: &BTreeMap<String, String>, lines: &[String]) -> BTreeMap<String, String> {
     let mut objects = initial.clone();
-    for l in lines.iter().filter(|l| !l.starts_with(' ')) {
+    for l in lines
+        .iter()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with("[param,"))
+    {
         let (label, rest) = l.split_once(' ').unwrap_or((l, ""));
         let (key, value) = rest
             .split_once(": ")
@@ -100,24 +106,67 @@ fn until_subscribed(d: &Daemon, m: &Dlctl) {
     }
 }
 
+/// A device of the daemon's config: it is there again after every restart, as it was
+/// at start.
+const KEPT: &str = "pci/0000:07:00.0";
+
+/// The top lines (not indented) of the monitor's output from line `from` on that are
+/// about [`KEPT`].
+fn since(m: &Dlctl, from: usize) -> Vec<String> {
+    let kept = format!(" {KEPT}");
+    m.out()
+        .iter()
+        .skip(from)
+        .filter(|l| !l.starts_with(' ') && l.contains(&kept))
+        .cloned()
+        .collect()
+}
+
+/// Wait until `want` is among [`since`]`(m, from)`.
+fn wait_since(m: &Dlctl, from: usize, want: &str) {
+    let start = Instant::now();
+    while !since(m, from).iter().any(|l| l.starts_with(want)) {
+        assert!(
+            start.elapsed() < WAIT,
+            "no {want:?} since line {from}: {:?}\nstderr: {:?}",
+            since(m, from),
+            m.err()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn monitor_reconnects_to_a_restarted_daemon_and_prints_what_changed() {
-    let mut d = Daemon::start("reconnect-monitor");
+    let mut d = Daemon::start_with_config(
+        "reconnect-monitor",
+        &format!("[[device]]\nid = 7\nports = 2\nsplit_lanes = 4\nhandle = \"{KEPT}\"\n"),
+    );
     // netdevsim1 exists before the monitor starts: it learns it silently (as iproute2
     // prints nothing at start), and the reader from a dump.
     ok(&d.sim(&["new-device", "1", "--ports", "2"]));
     // --check as well: the checker is seeded again after each reconnect.
-    let m = Dlctl::start(&d, &["--check", "--reconnect", "monitor", "dev", "port"]);
+    let m = Dlctl::start(
+        &d,
+        &["--check", "--reconnect", "monitor", "dev", "port", "param"],
+    );
     until_subscribed(&d, &m);
     let initial = shown(&d);
     let fold = |out: &[String]| fold_monitor(&initial, out);
     ok(&d.sim(&["new-device", "2", "--ports", "1"]));
     ok(&d.sim(&["new-port", "1", "5"]));
     ok(&d.sim(&["del-port", "1", "0"]));
+    // The kept device changes too, in what a restart undoes: port 0 split in two, a
+    // param's driverinit value. Its port 1 and its other param stay as they were.
+    ok(&d.run(&["port", "split", &format!("{KEPT}/0"), "count", "2"]));
+    let test1 = ["name", "test1", "value", "false", "cmode", "driverinit"];
+    ok(&d.run(&[&["dev", "param", "set", KEPT][..], &test1].concat()));
+    wait_since(&m, 0, &format!("[param,new] {KEPT}: name test1"));
     converge(&m, fold, || shown(&d));
 
-    // Killed; started again with none of those devices; changes while the client
-    // reconnects and after it resynced.
+    // Killed; started again with none of those devices and the kept one as at start;
+    // changes while the client reconnects and after it resynced.
+    let before = m.out().len();
     d.restart();
     ok(&d.sim(&["new-device", "3", "--ports", "1"]));
     m.wait_err("lost the connection", 1);
@@ -131,12 +180,34 @@ fn monitor_reconnects_to_a_restarted_daemon_and_prints_what_changed() {
         let line = format!("[dev,del] {gone}:");
         assert!(m.out().contains(&line), "{line} missing: {:?}", m.out());
     }
+    // Of the kept device, the resync printed what the restart undid, and nothing else
+    // (no `[dev,new]`, no `[port,new]` of port 1, no other param).
+    wait_since(&m, before, &format!("[param,new] {KEPT}: name test1"));
+    let mut got = since(&m, before);
+    got.sort();
+    let want = [
+        format!("[param,new] {KEPT}: name test1 type driver-specific"),
+        format!("[port,del] {KEPT}/65536: "),
+        format!("[port,del] {KEPT}/65537: "),
+        format!("[port,new] {KEPT}/0: "),
+    ];
+    assert!(
+        got.len() == want.len() && got.iter().zip(&want).all(|(g, w)| g.starts_with(w)),
+        "after the first restart, of {KEPT}: {got:#?}"
+    );
 
-    // A second kill while nothing changes: the same again.
+    // A second kill while nothing changes: the same again, and nothing of the kept
+    // device is printed.
+    let before = m.out().len();
     d.restart();
     m.wait_err("resynced", 2);
     ok(&d.sim(&["new-device", "5", "--ports", "1"]));
     converge(&m, fold, || shown(&d));
+    assert_eq!(
+        since(&m, before),
+        Vec::<String>::new(),
+        "after the second restart, of {KEPT}"
+    );
     let err = m.err();
     assert!(
         !err.iter().any(|l| l.contains("order violation")),
@@ -255,7 +326,7 @@ fn watch_without_relist_ends_when_the_daemon_goes() {
     let mut w = Dlctl::start(&d, &["watch", "--from", "0"]);
     w.until("[1] bookmark");
     d.restart();
-    let status = w.child.wait().unwrap();
+    let status = wait_timeout(&mut w.child, WAIT).expect("the watch did not end");
     assert_eq!(status.code(), Some(1));
     w.wait_err("--relist reconnects", 1);
 }

@@ -15,7 +15,8 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Daemon, T, wait_timeout};
+use common::wait::wait_timeout;
+use common::{Daemon, T};
 use devlink_cli::show::{Monitor, Options};
 use devlink_client::{Connection, msg};
 use devlink_wire::message::Payload;

@@ -16,7 +16,8 @@ mod common;
 
 use std::process::{Command, Stdio};
 
-use common::{Daemon, T, artefacts, wait_timeout};
+use common::wait::wait_timeout;
+use common::{Daemon, T, artefacts};
 
 /// Run `tests/scripts/SCRIPT ARGS` under the shim against `d`: its stdout, or `None`
 /// (after saying why) when the script reports that pyroute2 cannot be imported.

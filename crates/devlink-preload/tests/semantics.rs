@@ -9,7 +9,8 @@ mod common;
 
 use std::process::Command;
 
-use common::{Daemon, T, artefacts, wait_timeout};
+use common::wait::wait_timeout;
+use common::{Daemon, T, artefacts};
 
 #[test]
 fn cpython_socket_semantics() {

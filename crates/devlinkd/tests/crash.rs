@@ -11,7 +11,10 @@
 //! `RELIABILITY.md` has the soak run) and `DEVLINKD_CRASH_SEED` the seed of the
 //! schedule (which params, which values, when to kill); the seed is printed, and with
 //! it a failure's iteration. The moment of each kill is real time, so a seed repeats the
-//! schedule, not the interleaving.
+//! schedule, not the interleaving. In the iterations where the daemon is killed only after
+//! the writers finish, a writer that cannot connect or gets no ACK fails the test; at
+//! the end writers must have connected, had sets acknowledged and had sets in flight at
+//! kills.
 
 #![allow(
     clippy::unwrap_used,
@@ -152,6 +155,7 @@ fn kill_9_at_random_points_never_loses_an_ack_nor_tears_a_value() {
         for o in outcomes {
             let o = o.unwrap_or_else(|e| panic!("{}", at(e)));
             stats.acked += o.acked;
+            stats.connected += u32::from(o.connected);
             for (i, last_acked, pending, next) in o.params {
                 generation[i] = next;
                 if let Some(v) = last_acked {
@@ -167,6 +171,17 @@ fn kill_9_at_random_points_never_loses_an_ack_nor_tears_a_value() {
         stats.kills_with_set_in_flight += u32::from(in_flight);
     }
     stats.print(started.elapsed());
+    // The writers reached the daemon, got their sets acknowledged and had sets in
+    // flight at kills: otherwise the checks above checked nothing (a run of a handful of
+    // iterations may have no kill in the middle of a set).
+    assert!(
+        stats.connected > 0 && stats.acked > 0,
+        "no writer connected or got a set acknowledged: {stats:?}"
+    );
+    assert!(
+        iterations < 10 || stats.kills_with_set_in_flight > 0,
+        "no kill caught a set in flight: {stats:?}"
+    );
 }
 
 /// One param: its device, name, and the writer that owns it.
@@ -205,7 +220,8 @@ struct Plan {
     socket: PathBuf,
     /// Its params: index, param, first generation.
     params: Vec<(usize, Param, u64)>,
-    /// Stop after this many sets (`None`: until the daemon dies).
+    /// Stop after this many sets, the daemon alive throughout (`None`: until the
+    /// daemon dies).
     limit: Option<u64>,
     seed: u64,
 }
@@ -214,6 +230,8 @@ struct Plan {
 /// value, the value of a set that got no answer and the next generation (so that the
 /// values of one param do not repeat, as far as its type allows).
 struct WriterOutcome {
+    /// It reached the daemon.
+    connected: bool,
     acked: u32,
     params: Vec<(usize, Option<ParamValue>, Option<ParamValue>, u64)>,
 }
@@ -224,6 +242,7 @@ impl Plan {
     fn run(self) -> Outcome {
         let mut rng = Rng(self.seed);
         let mut out = WriterOutcome {
+            connected: false,
             acked: 0,
             params: self
                 .params
@@ -231,10 +250,14 @@ impl Plan {
                 .map(|(i, _, g)| (*i, None, None, *g))
                 .collect(),
         };
-        // The daemon may be gone before this writer connects.
-        let Ok(c) = Connection::connect(Path::new(&self.socket)) else {
-            return Ok(out);
+        // During a burst the daemon may be gone before this writer connects; with a
+        // limit it is killed only after the writers finish, so every failure is one.
+        let c = match Connection::connect(Path::new(&self.socket)) {
+            Ok(c) => c,
+            Err(e) if self.limit.is_some() => return Err(format!("connect: {e}")),
+            Err(_) => return Ok(out),
         };
+        out.connected = true;
         let mut n = 0u64;
         while self.limit.is_none_or(|l| n < l) {
             let k = usize::try_from(rng.below(self.params.len() as u64)).unwrap();
@@ -251,6 +274,12 @@ impl Plan {
                     out.params[k].2 = None;
                 }
                 Ok(e) => return Err(format!("{} {} := {value:?}: error {e}", p.handle, p.name)),
+                Err(e) if self.limit.is_some() => {
+                    return Err(format!(
+                        "{} {} := {value:?} with the daemon alive: {e}",
+                        p.handle, p.name
+                    ));
+                }
                 // The daemon died: this set is in flight.
                 Err(_) => break,
             }
@@ -273,6 +302,8 @@ fn value_of(name: &str, g: u64) -> ParamValue {
 #[derive(Debug, Default)]
 struct Stats {
     kills: u32,
+    /// Writers that reached the daemon.
+    connected: u32,
     kills_in_burst: u32,
     kills_with_set_in_flight: u32,
     in_flight: u32,
@@ -286,11 +317,12 @@ impl Stats {
     fn print(&self, took: Duration) {
         eprintln!(
             "crash: {} kills ({} during a burst of writes, {} with a set in flight), \
-             {} acknowledged sets, {} sets in flight at a kill ({} of them landed), \
+             {} writers connected, {} acknowledged sets, {} sets in flight at a kill ({} of them landed), \
              {} kills left a params.json.tmp, {} values checked after restarts, {:.1} s",
             self.kills,
             self.kills_in_burst,
             self.kills_with_set_in_flight,
+            self.connected,
             self.acked,
             self.in_flight,
             self.in_flight_landed,

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::wait::wait_timeout;
 use common::*;
 use devlink_client::Connection;
 use rustix::process::{Pid, Signal, kill_process};
@@ -41,17 +42,7 @@ fn wait_for(path: &Path) {
 /// Signal the child and wait for it; its exit status.
 fn stop(mut child: Child, sig: Signal) -> std::process::ExitStatus {
     kill_process(Pid::from_child(&child), sig).unwrap();
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if start.elapsed() > T {
-            let _ = child.kill();
-            panic!("did not stop");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_timeout(&mut child, T).expect("did not stop")
 }
 
 #[test]
@@ -102,18 +93,11 @@ fn exit_on_stdin_eof_follows_the_parent() {
     let c = Connection::connect(&socket).unwrap();
     assert_eq!(dump_devices(&c, 1).len(), 3);
     drop(pipe);
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(start.elapsed() < T, "still running after its stdin closed");
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let status = wait_timeout(&mut child, T).expect("still running after its stdin closed");
     assert!(status.success(), "{status}");
     assert!(!socket.exists(), "socket left behind");
     // Standard input that is not a pipe is refused before the socket exists.
-    let status = daemon(Stdio::null()).wait().unwrap();
+    let status = wait_timeout(&mut daemon(Stdio::null()), T).expect("ran with stdin not a pipe");
     assert!(!status.success());
     assert!(!socket.exists());
     let _ = std::fs::remove_dir_all(&dir);

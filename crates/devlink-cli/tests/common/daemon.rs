@@ -12,7 +12,7 @@
 use std::ffi::OsString;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// The `dlctl` binary under test.
@@ -65,9 +65,13 @@ pub(crate) fn iproute2_devlink() -> PathBuf {
     bin
 }
 
-/// A daemon without default devices on a private socket; killed on drop.
+/// A daemon without default devices on a private socket; killed on drop. It runs with
+/// `--exit-on-stdin-eof` and its stdin is a pipe whose write end this holds, so that it
+/// also ends with the test process, however that ends.
 pub(crate) struct Daemon {
     child: Child,
+    /// Held, not written: the daemon exits when it closes.
+    _stdin: Option<ChildStdin>,
     dir: PathBuf,
     /// `devlinkd`'s arguments, to start it again.
     args: Vec<OsString>,
@@ -116,9 +120,10 @@ impl Daemon {
         // Its own state dir: the default one is locked by any other devlinkd.
         args.extend(["--state-dir".into(), dir.join("state").into()]);
         args.extend(extra.iter().map(OsString::from));
-        let child = spawn(&args, &socket);
+        let (child, stdin) = spawn(&args, &socket);
         Self {
             child,
+            _stdin: stdin,
             dir,
             args,
             socket,
@@ -132,7 +137,7 @@ impl Daemon {
         let _ = self.child.wait();
         // The dead daemon's socket file stays behind: wait for the new one's.
         let _ = std::fs::remove_file(&self.socket);
-        self.child = spawn(&self.args, &self.socket);
+        (self.child, self._stdin) = spawn(&self.args, &self.socket);
     }
 
     /// `dlctl ARGS` with the socket from the environment.
@@ -166,22 +171,27 @@ impl Daemon {
     }
 }
 
-/// Start `devlinkd` with `args` and wait until it listens on `socket`.
-fn spawn(args: &[OsString], socket: &Path) -> Child {
-    let child = Command::new(devlinkd())
+/// Start `devlinkd` with `args` (and `--exit-on-stdin-eof`: the write end of its stdin
+/// is returned) and wait until it listens on `socket`; killed if it does not.
+fn spawn(args: &[OsString], socket: &Path) -> (Child, Option<ChildStdin>) {
+    let mut child = Command::new(devlinkd())
         .args(args)
+        .arg("--exit-on-stdin-eof")
+        .stdin(Stdio::piped())
         .env("RUST_LOG", "warn")
         .spawn()
         .unwrap();
+    let stdin = child.stdin.take();
     let start = Instant::now();
     while !socket.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "devlinkd did not start"
-        );
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("devlinkd did not start");
+        }
         std::thread::sleep(Duration::from_millis(5));
     }
-    child
+    (child, stdin)
 }
 
 impl Drop for Daemon {

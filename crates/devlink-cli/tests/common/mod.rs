@@ -4,6 +4,8 @@
 
 pub(crate) mod child;
 pub(crate) mod daemon;
+#[path = "../../../devlinkd/tests/common/wait.rs"]
+pub(crate) mod wait;
 
 use std::path::PathBuf;
 

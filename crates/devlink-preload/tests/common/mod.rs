@@ -20,6 +20,9 @@
     clippy::print_stderr
 )]
 
+#[path = "../../../devlinkd/tests/common/wait.rs"]
+pub mod wait;
+
 use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -220,7 +223,7 @@ fn finish(child: &mut Child, args: &[&str]) -> Run {
     let out = drain(Box::new(child.stdout.take().unwrap()));
     let err = drain(Box::new(child.stderr.take().unwrap()));
     let status =
-        wait_timeout(child, T).unwrap_or_else(|| panic!("{args:?} did not finish in {T:?}"));
+        wait::wait_timeout(child, T).unwrap_or_else(|| panic!("{args:?} did not finish in {T:?}"));
     Run {
         args: args.join(" "),
         out: Output {
@@ -241,22 +244,6 @@ impl Drop for Daemon {
             eprintln!("devlinkd's log:\n{log}");
         }
         let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// Wait for `child` at most `t`; kill it and return None if it runs longer.
-pub fn wait_timeout(child: &mut Child, t: Duration) -> Option<std::process::ExitStatus> {
-    let start = Instant::now();
-    loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            return Some(s);
-        }
-        if start.elapsed() > t {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
     }
 }
 

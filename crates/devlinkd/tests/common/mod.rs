@@ -10,10 +10,11 @@
 
 pub mod requests;
 pub mod state;
+pub mod wait;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
-use std::process::{Child, Command};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use devlink_client::{Connection, msg};
@@ -28,9 +29,13 @@ pub const FAM: u16 = 0x14;
 pub const CONFIG: u32 = 2;
 pub const T: Duration = Duration::from_secs(10);
 
-/// A running daemon; killed and its directory removed on drop.
+/// A running daemon; killed and its directory removed on drop. It runs with
+/// `--exit-on-stdin-eof` and its stdin is a pipe whose write end this holds, so that it
+/// also ends with the test process, however that ends.
 pub struct Daemon {
     child: Child,
+    /// Held, not written: the daemon exits when it closes.
+    _stdin: Option<ChildStdin>,
     pub dir: PathBuf,
     pub socket: PathBuf,
 }
@@ -75,14 +80,29 @@ impl Daemon {
         // The daemon's log goes to a file, shown if the test fails: on the test's own
         // stderr it would interleave with the harness's output.
         let log = std::fs::File::create(dir.join("devlinkd.log")).unwrap();
-        let child = cmd.args(extra).stderr(log).spawn().unwrap();
-        // The daemon renames its socket into place once it listens.
+        if !extra.contains(&"--exit-on-stdin-eof") {
+            cmd.arg("--exit-on-stdin-eof");
+        }
+        let mut child = cmd
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let d = Self {
+            _stdin: child.stdin.take(),
+            child,
+            dir,
+            socket,
+        };
+        // The daemon renames its socket into place once it listens. On a failure `d`'s
+        // drop kills it and shows its log.
         let start = Instant::now();
-        while !socket.exists() {
+        while !d.socket.exists() {
             assert!(start.elapsed() < T, "devlinkd did not start");
             std::thread::sleep(Duration::from_millis(5));
         }
-        Self { child, dir, socket }
+        d
     }
 
     /// The daemon's resident set size in KiB (`VmRSS` of `/proc/PID/status`).

@@ -150,10 +150,12 @@ pub struct Checkpoint {
     pub recovers: u64,
 }
 
-/// Checkpoints: devices `netdevsim8NN` (id 800 + NN) whose `DEL` makes every monitor
-/// report the watched instance.
-pub const CHECKPOINT: &str = "netdevsim8";
-pub const CHECKPOINT_BASE: u32 = 800;
+/// Checkpoints: devices `netdevsimID` (ID [`CHECKPOINT_BASE`] + N, checkpoint N) whose
+/// `DEL` makes every monitor report the watched instance. Numbers do not wrap (up to
+/// [`CHECKPOINTS_MAX`]), so a late report is never taken for a later checkpoint's; the
+/// ids start with 8, not the sentinels' 9.
+pub const CHECKPOINT_BASE: u32 = 80_000_000;
+pub const CHECKPOINTS_MAX: u32 = 10_000_000;
 
 /// Where a monitor sends its checkpoints, and the instance they are about.
 #[derive(Debug, Clone)]
@@ -380,8 +382,9 @@ impl Monitor {
         let number = d
             .handle
             .dev
-            .strip_prefix(CHECKPOINT)
-            .and_then(|n| n.parse().ok());
+            .strip_prefix("netdevsim")
+            .and_then(|id| id.parse::<u32>().ok())
+            .and_then(|id| id.checked_sub(CHECKPOINT_BASE));
         if let (Some(w), Some(number)) = (&self.watch, number) {
             let _ = w.tx.send(Checkpoint {
                 number,
