@@ -29,6 +29,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::rng::Rng;
 use common::state::{DEVICES, StateDir, permanent_values, set_permanent};
 use devlink_client::Connection;
 use devlink_wire::devlink::{Handle, ParamValue};
@@ -45,14 +46,14 @@ const PARAMS: [&str; 4] = [
 /// is the order its writer sent them in.
 const WRITERS: usize = 4;
 /// The longest wait before a kill in the middle of writes.
-const MAX_DELAY_US: u64 = 20_000;
+const MAX_DELAY_US: u32 = 20_000;
 
 #[test]
 fn kill_9_at_random_points_never_loses_an_ack_nor_tears_a_value() {
     let iterations: u32 = env("DEVLINKD_CRASH_ITERATIONS", 1_000);
     let seed: u64 = env("DEVLINKD_CRASH_SEED", 0x00c0_ffee);
     eprintln!("crash: {iterations} iterations, DEVLINKD_CRASH_SEED={seed:#x}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let f = StateDir::new("crash");
     let params = all_params();
     let mut stats = Stats::default();
@@ -128,14 +129,14 @@ fn kill_9_at_random_points_never_loses_an_ack_nor_tears_a_value() {
                         .iter()
                         .map(|i| (*i, params[*i].clone(), generation[*i]))
                         .collect(),
-                    limit: (!burst).then(|| rng.below(6)),
+                    limit: (!burst).then(|| u64::from(rng.below(6))),
                     seed: rng.next(),
                 };
                 std::thread::spawn(move || plan.run())
             })
             .collect();
         let outcomes: Vec<Outcome> = if burst {
-            std::thread::sleep(Duration::from_micros(rng.below(MAX_DELAY_US)));
+            std::thread::sleep(Duration::from_micros(u64::from(rng.below(MAX_DELAY_US))));
             drop(d); // SIGKILL, whatever the writers are doing
             writers.into_iter().map(|w| w.join().unwrap()).collect()
         } else {
@@ -240,7 +241,7 @@ type Outcome = Result<WriterOutcome, String>;
 
 impl Plan {
     fn run(self) -> Outcome {
-        let mut rng = Rng(self.seed);
+        let mut rng = Rng::new(self.seed);
         let mut out = WriterOutcome {
             connected: false,
             acked: 0,
@@ -260,7 +261,7 @@ impl Plan {
         out.connected = true;
         let mut n = 0u64;
         while self.limit.is_none_or(|l| n < l) {
-            let k = usize::try_from(rng.below(self.params.len() as u64)).unwrap();
+            let k = usize::try_from(rng.below(u32::try_from(self.params.len()).unwrap())).unwrap();
             let (_, p, _) = &self.params[k];
             let value = value_of(p.name, out.params[k].3);
             out.params[k].3 += 1;
@@ -347,22 +348,5 @@ fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
                 .unwrap_or_else(|| panic!("{name}={s:?}: not a number"))
         }
         Err(_) => default,
-    }
-}
-
-/// splitmix64: a seeded schedule, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
     }
 }

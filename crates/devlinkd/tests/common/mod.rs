@@ -9,6 +9,7 @@
 )]
 
 pub mod requests;
+pub mod rng;
 pub mod state;
 pub mod wait;
 
